@@ -1,0 +1,115 @@
+# Berth: a minimal container-host Linux distribution, and the build that makes it.
+# `make help` lists the targets. Configuration is Kconfig, as in Buildroot.
+
+# Package steps must not run in parallel with each other: every package's own
+# build already uses all cores (BERTH_JOBS), and the steps share logs and stamps.
+.NOTPARALLEL:
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.SUFFIXES:
+
+TOPDIR := $(CURDIR)
+ifneq ($(O),)
+O := $(abspath $(O))
+else
+O := $(TOPDIR)
+endif
+BUILD_DIR  := $(O)/build
+IMAGES_DIR := $(O)/images
+HOST_DIR   := $(BUILD_DIR)/host
+SYSROOT    := $(HOST_DIR)/sysroot
+LOG_DIR    := $(BUILD_DIR)/logs
+CONFIG     := $(O)/.config
+DL_DIR     ?= $(if $(XDG_CACHE_HOME),$(XDG_CACHE_HOME),$(HOME)/.cache)/berth/dl
+BERTH_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+export DL_DIR BERTH_MIRROR
+
+# V=1 shows every command; otherwise a line per step and a log per package.
+ifeq ($(V),1)
+Q :=
+export BERTH_VERBOSE := 1
+else
+Q := @
+endif
+
+# Targets that need no host tools, and targets that need no configuration.
+nodeps_goals := help clean distclean
+noconfig_goals := $(nodeps_goals) savedefconfig menuconfig nconfig oldconfig olddefconfig %_defconfig
+ifneq ($(filter-out $(nodeps_goals),$(or $(MAKECMDGOALS),all)),)
+_ := $(shell $(TOPDIR)/scripts/host-deps >&2 || echo fail)
+ifneq ($(_),)
+$(error host prerequisites are missing; see above)
+endif
+endif
+
+include scripts/kconfig.mk
+ifneq ($(filter-out $(noconfig_goals),$(or $(MAKECMDGOALS),all)),)
+include $(CONFIG)
+config_loaded := y
+endif
+
+# Reproducible outputs: timestamps come from the last commit unless given.
+SOURCE_DATE_EPOCH ?= $(or $(shell git -C $(TOPDIR) log -1 --format=%ct 2>/dev/null),0)
+BERTH_VERSION ?= $(or $(shell git -C $(TOPDIR) describe --always --dirty 2>/dev/null),unknown)
+export SOURCE_DATE_EPOCH
+
+include package/pkg-generic.mk
+include $(sort $(wildcard $(TOPDIR)/package/*/*.mk))
+include rootfs/rootfs.mk
+include scripts/qemu.mk
+include tests/tests.mk
+
+.PHONY: all source manifest clean distclean help
+
+all: $(IMAGES_DIR)/rootfs.cpio.gz $(IMAGES_DIR)/bzImage $(IMAGES_DIR)/manifest.json
+
+# Download (and verify) every package's sources, for a later offline build.
+source: $(foreach p,$(PACKAGES),$(p)-source)
+
+manifest: $(IMAGES_DIR)/manifest.json
+$(IMAGES_DIR)/manifest.json: $(foreach p,$(PACKAGES),$($(call pkgvar,$(p))_STAMP_DOWNLOADED)) \
+		$(TOPDIR)/scripts/manifest | $(IMAGES_DIR)
+	$(Q)$(TOPDIR)/scripts/manifest $(TOPDIR) $(BERTH_VERSION) \
+		$(foreach p,$(PACKAGES),'$(p)|$($(call pkgvar,$(p))_VERSION)|$($(call pkgvar,$(p))_LICENSE)|$($(call pkgvar,$(p))_STAMP_DOWNLOADED)') \
+		> $@.tmp && mv $@.tmp $@
+
+$(IMAGES_DIR) $(LOG_DIR) $(HOST_DIR)/bin:
+	$(Q)mkdir -p $@
+
+clean:
+	rm -rf $(BUILD_DIR) $(IMAGES_DIR)
+
+distclean: clean
+	rm -f $(CONFIG) $(CONFIG).old
+
+help:
+	@echo 'Berth build. Usage: make [O=DIR] [V=1] [TARGET]'
+	@echo
+	@echo 'Building:'
+	@echo '  all (default)       build everything: kernel, rootfs, images/manifest.json'
+	@echo '  source              download and verify every source, for an offline build'
+	@echo '  PKG                 build one package and what it needs'
+	@echo '  PKG-source          download and verify PKG'"'"'s sources'
+	@echo '  PKG-configure       build PKG up to its configuration step'
+	@echo '  PKG-rebuild         build PKG again from its configured tree'
+	@echo '  PKG-dirclean        remove PKG'"'"'s build directory'
+	@echo '  linux-menuconfig    edit the kernel configuration (saved in the build tree)'
+	@echo '  manifest            images/manifest.json: packages, versions, licenses, hashes'
+	@echo '  clean               remove build/ and images/ (keeps .config and DL_DIR)'
+	@echo '  distclean           clean, and remove .config'
+	@echo
+	@echo 'Configuration:'
+	@echo '  menuconfig          edit the configuration (Kconfig)'
+	@echo '  olddefconfig        update .config after Config.in changes'
+	@echo '  savedefconfig       write the configuration back, minimal, to its defconfig'
+	@$(foreach d,$(notdir $(wildcard $(TOPDIR)/configs/*_defconfig)),printf '  %-19s %s\n' '$(d)' 'select configs/$(d)';)
+	@echo
+	@echo 'Running and testing:'
+	@echo '  run-kernel          boot the kernel and initramfs in QEMU on the serial console'
+	@echo '  check               build, then run every test (ends with "N passed, N failed")'
+	@echo '  check-unit          the quick tests, with no kernel build and no QEMU'
+	@echo '  bench               measure build and boot times (docs/performance.md)'
+	@echo
+	@echo 'Packages: $(PACKAGES)'
+	@echo 'Variables: O=DIR (build/ and images/ go under DIR), V=1, DL_DIR (now $(DL_DIR)),'
+	@echo '  BERTH_MIRROR=URL (an http:// or file:// mirror tried after upstream), BERTH_JOBS'
