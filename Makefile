@@ -46,6 +46,9 @@ include scripts/kconfig.mk
 ifneq ($(filter-out $(noconfig_goals),$(or $(MAKECMDGOALS),all)),)
 include $(CONFIG)
 config_loaded := y
+# Kconfig quotes strings; the build wants them bare.
+$(foreach v,$(filter BERTH_%,$(.VARIABLES)),$(if $(filter file,$(origin $(v))),\
+	$(eval $(v) := $(subst ",,$($(v))))))
 endif
 
 # Reproducible outputs: timestamps come from the last commit unless given.
@@ -67,14 +70,19 @@ all: $(IMAGES_DIR)/rootfs.cpio.gz $(IMAGES_DIR)/bzImage $(IMAGES_DIR)/manifest.j
 source: $(foreach p,$(PACKAGES),$(p)-source)
 
 manifest: $(IMAGES_DIR)/manifest.json
-$(IMAGES_DIR)/manifest.json: $(foreach p,$(PACKAGES),$($(call pkgvar,$(p))_STAMP_DOWNLOADED)) \
-		$(TOPDIR)/scripts/manifest | $(IMAGES_DIR)
+$(IMAGES_DIR)/manifest.json: $(foreach p,$(PACKAGES),$(call pkgstamp,$(p),downloaded)) \
+		$(TOPDIR)/scripts/manifest $(call value-file,manifest,$(BERTH_VERSION)) | $(IMAGES_DIR)
 	$(Q)$(TOPDIR)/scripts/manifest $(TOPDIR) $(BERTH_VERSION) \
-		$(foreach p,$(PACKAGES),'$(p)|$($(call pkgvar,$(p))_VERSION)|$($(call pkgvar,$(p))_LICENSE)|$($(call pkgvar,$(p))_STAMP_DOWNLOADED)') \
+		$(foreach p,$(PACKAGES),'$(p)|$($(call pkgvar,$(p))_VERSION)|$($(call pkgvar,$(p))_LICENSE)|$(call pkgstamp,$(p),downloaded)') \
 		> $@.tmp && mv $@.tmp $@
 
 $(IMAGES_DIR) $(LOG_DIR) $(HOST_DIR)/bin:
 	$(Q)mkdir -p $@
+
+# make printvars VARS='BERTH_BOARD TARGET_CC': values as the build sees them.
+.PHONY: printvars
+printvars:
+	@$(foreach v,$(VARS),printf '%s=%s\n' '$(v)' '$($(v))';)
 
 clean:
 	rm -rf $(BUILD_DIR) $(IMAGES_DIR)
@@ -94,6 +102,7 @@ help:
 	@echo '  PKG-rebuild         build PKG again from its configured tree'
 	@echo '  PKG-dirclean        remove PKG'"'"'s build directory'
 	@echo '  linux-menuconfig    edit the kernel configuration (saved in the build tree)'
+	@echo '  printvars VARS=..   print build variables (e.g. VARS="TARGET_CC SYSROOT")'
 	@echo '  manifest            images/manifest.json: packages, versions, licenses, hashes'
 	@echo '  clean               remove build/ and images/ (keeps .config and DL_DIR)'
 	@echo '  distclean           clean, and remove .config'

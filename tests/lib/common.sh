@@ -1,0 +1,48 @@
+# Sourced by every test: assertions that say what they expected, and scratch
+# space that is removed when the test ends.
+set -u
+: "${TOPDIR:?}" "${O:?}"
+IMAGES_DIR=$O/images
+: "${DL_DIR:=${XDG_CACHE_HOME:-$HOME/.cache}/berth/dl}"
+export DL_DIR
+T=$(mktemp -d "${TMPDIR:-/tmp}/berth-test.XXXXXX")
+cleanups=
+cleanup() { eval "$cleanups"; rm -rf "$T"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+on_exit() { cleanups="$1; $cleanups"; }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skipped: $*"; exit 77; }
+ok() { echo "ok: $*"; }
+
+# assert_contains FILE TEXT [WHAT]: FILE contains TEXT literally.
+assert_contains() {
+	grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; tail -n 20 "$1" >&2; fail "${3:-$1} does not contain: $2"; }
+	ok "${3:-$1} contains: $2"
+}
+assert_not_contains() {
+	! grep -qF -- "$2" "$1" || fail "${3:-$1} contains: $2"
+	ok "${3:-$1} does not contain: $2"
+}
+
+# A make in a scratch output directory, sharing the tree and (unless DL_DIR is
+# given) the download directory.
+tmake() { make --no-print-directory -C "$TOPDIR" O="$T/out" "$@"; }
+
+# A static HTTP server on loopback for DIR; sets HTTP_PORT. Stopped on exit.
+http_serve() {
+	python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 >"$T/http.log" 2>&1 &
+	_http_pid=$!
+	on_exit "kill $_http_pid 2>/dev/null"
+	i=0
+	while [ $i -lt 50 ]; do
+		HTTP_PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/http.log" | head -1)
+		[ -n "$HTTP_PORT" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	fail "the test HTTP server did not start"
+}
+
+# A loopback URL where nothing listens: an upstream that is down.
+DEAD_URL=http://127.0.0.1:9/none

@@ -1,0 +1,44 @@
+# Sourced by tests that boot QEMU: start it with the serial console on a pipe,
+# wait for lines, type commands, and always stop it when the test ends.
+QEMU_OUT=$T/serial.log
+
+# qemu_start ARGS...: boots with the serial console as stdio.
+qemu_start() {
+	mkfifo "$T/serial.in"
+	: > "$QEMU_OUT"
+	# shellcheck disable=SC2046
+	qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel") -nographic -no-reboot \
+		"$@" <"$T/serial.in" >"$QEMU_OUT" 2>&1 &
+	QEMU_PID=$!
+	exec 7>"$T/serial.in"
+	on_exit "kill $QEMU_PID 2>/dev/null; exec 7>&-"
+	QEMU_T0=$(date +%s.%N)
+}
+
+# qemu_wait TEXT [SECONDS]: waits until TEXT appears on the console.
+qemu_wait() {
+	_end=$(( $(date +%s) + ${2:-60} ))
+	while ! grep -qF -- "$1" "$QEMU_OUT"; do
+		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			tail -n 30 "$QEMU_OUT" >&2; fail "QEMU exited before printing: $1"
+		fi
+		if [ "$(date +%s)" -ge $_end ]; then
+			tail -n 30 "$QEMU_OUT" >&2; fail "no '$1' on the console within ${2:-60}s"
+		fi
+		sleep 0.05
+	done
+	ok "console: $1 (after $(echo "$(date +%s.%N) - $QEMU_T0" | bc | cut -c1-5)s)"
+}
+
+# qemu_send LINE: types LINE and Enter on the serial console.
+qemu_send() { printf '%s\n' "$1" >&7; }
+
+# qemu_exit_wait [SECONDS]: waits for QEMU to end by itself.
+qemu_exit_wait() {
+	_end=$(( $(date +%s) + ${1:-30} ))
+	while kill -0 "$QEMU_PID" 2>/dev/null; do
+		[ "$(date +%s)" -ge $_end ] && { tail -n 20 "$QEMU_OUT" >&2; fail "QEMU still running after ${1:-30}s"; }
+		sleep 0.1
+	done
+	ok "QEMU exited"
+}
