@@ -57,6 +57,7 @@ BERTH_VERSION ?= $(or $(shell git -C $(TOPDIR) describe --always --dirty 2>/dev/
 export SOURCE_DATE_EPOCH
 
 include package/pkg-generic.mk
+include src/src.mk
 include $(sort $(wildcard $(TOPDIR)/package/*/*.mk))
 include rootfs/rootfs.mk
 include scripts/qemu.mk

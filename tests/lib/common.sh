@@ -46,3 +46,16 @@ http_serve() {
 
 # A loopback URL where nothing listens: an upstream that is down.
 DEAD_URL=http://127.0.0.1:9/none
+
+# fetch_musl LOG MIRROR [MAKE-ARGS...]: make musl-source into DL_DIR=$T/dl with
+# upstream down, the Debian archive off and MIRROR as BERTH_MIRROR.
+fetch_musl() {
+	_log=$1 _mirror=$2; shift 2
+	DL_DIR=$T/dl tmake musl-source MUSL_SITE=$DEAD_URL BERTH_DEBIAN_MIRROR=n \
+		BERTH_MIRROR="$_mirror" "$@" >"$_log" 2>&1
+}
+# assert_dl_empty: nothing of musl, not even a partial file, is left in $T/dl.
+assert_dl_empty() {
+	[ -z "$(ls -A "$T/dl/musl" 2>/dev/null)" ] || fail "DL_DIR kept something: $(ls -A "$T/dl/musl")"
+	ok "DL_DIR holds nothing of it"
+}

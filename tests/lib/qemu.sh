@@ -7,7 +7,7 @@ qemu_start() {
 	mkfifo "$T/serial.in"
 	: > "$QEMU_OUT"
 	# shellcheck disable=SC2046
-	qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel") -nographic -no-reboot \
+	qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel" "$IMAGES_DIR/bzImage") -nographic -no-reboot \
 		"$@" <"$T/serial.in" >"$QEMU_OUT" 2>&1 &
 	QEMU_PID=$!
 	exec 7>"$T/serial.in"
@@ -41,4 +41,13 @@ qemu_exit_wait() {
 		sleep 0.1
 	done
 	ok "QEMU exited"
+}
+
+# qemu_run CMD [SECONDS]: types CMD on the console and waits until it is done
+# (a marker it prints after CMD; the typed line itself does not contain it).
+_qemu_runs=0
+qemu_run() {
+	_qemu_runs=$((_qemu_runs + 1))
+	qemu_send "$1; echo \"@@\"\"done-$_qemu_runs\""
+	qemu_wait "@@done-$_qemu_runs" "${2:-20}"
 }

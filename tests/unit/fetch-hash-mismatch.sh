@@ -12,21 +12,17 @@ mkdir -p "$T/mirror" "$T/dl"
 cp "$src" "$T/mirror/musl-1.2.3.tar.gz"
 printf 'X' | dd of="$T/mirror/musl-1.2.3.tar.gz" bs=1 seek=1000 conv=notrunc 2>/dev/null
 bad=$(sha256sum "$T/mirror/musl-1.2.3.tar.gz" | cut -d' ' -f1)
-if DL_DIR=$T/dl tmake musl-source MUSL_SITE=$DEAD_URL BERTH_DEBIAN_MIRROR=n \
-	BERTH_MIRROR=file://$T/mirror >"$T/out.log" 2>&1; then
-	fail "make succeeded with a corrupted download"
-fi
+fetch_musl "$T/out.log" "file://$T/mirror" && fail "make succeeded with a corrupted download"
 assert_contains "$T/out.log" "hash mismatch for musl-1.2.3.tar.gz"
 assert_contains "$T/out.log" "expected sha256: $want"
 assert_contains "$T/out.log" "actual sha256:   $bad"
-[ -z "$(ls -A "$T/dl/musl" 2>/dev/null)" ] || fail "DL_DIR kept something: $(ls -A "$T/dl/musl")"
+assert_dl_empty
 [ ! -e "$T/out/build/musl/.stamp_downloaded" ] || fail "the download was marked done"
 
 # Corrupted in DL_DIR: replaced by a good copy from the mirror.
 mkdir -p "$T/good"
 cp "$src" "$T/good/"
 cp "$T/mirror/musl-1.2.3.tar.gz" "$T/dl/musl/"
-DL_DIR=$T/dl tmake musl-source MUSL_SITE=$DEAD_URL BERTH_DEBIAN_MIRROR=n \
-	BERTH_MIRROR=file://$T/good >"$T/out2.log" 2>&1 || { cat "$T/out2.log"; fail "refetch failed"; }
+fetch_musl "$T/out2.log" "file://$T/good" || { cat "$T/out2.log"; fail "refetch failed"; }
 assert_contains "$T/out2.log" "does not match its pinned sha256; fetching it again"
 cmp "$src" "$T/dl/musl/musl-1.2.3.tar.gz" || fail "DL_DIR still holds the corrupted file"

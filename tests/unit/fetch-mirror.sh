@@ -9,8 +9,7 @@ src=$(awk '{print $1}' "$O/build/musl/.stamp_downloaded" 2>/dev/null)
 mkdir -p "$T/mirror/musl" "$T/dl"
 cp "$src" "$T/mirror/musl/musl-1.2.3.tar.gz"
 http_serve "$T/mirror"
-DL_DIR=$T/dl tmake musl-source MUSL_SITE=$DEAD_URL BERTH_DEBIAN_MIRROR=n \
-	BERTH_MIRROR=http://127.0.0.1:$HTTP_PORT >"$T/out.log" 2>&1 || { cat "$T/out.log"; fail "make musl-source failed"; }
+fetch_musl "$T/out.log" "http://127.0.0.1:$HTTP_PORT" || { cat "$T/out.log"; fail "make musl-source failed"; }
 assert_contains "$T/out.log" "Downloaded musl-1.2.3.tar.gz from http://127.0.0.1:$HTTP_PORT/musl/musl-1.2.3.tar.gz (sha256 ok)"
 cmp "$src" "$T/dl/musl/musl-1.2.3.tar.gz" || fail "DL_DIR copy differs from the mirror's"
 [ "$(ls -A "$T/dl/musl")" = musl-1.2.3.tar.gz ] || fail "DL_DIR holds more than the verified file: $(ls -A "$T/dl/musl")"

@@ -2,15 +2,12 @@
 # A file found on no site: the build stops and lists every site it tried.
 . "$TOPDIR/tests/lib/common.sh"
 mkdir -p "$T/empty" "$T/dl"
-if DL_DIR=$T/dl tmake musl-source MUSL_SITE=$DEAD_URL BERTH_DEBIAN_MIRROR=n \
-	BERTH_MIRROR=file://$T/empty >"$T/out.log" 2>&1; then
-	fail "make succeeded with no site holding the file"
-fi
+fetch_musl "$T/out.log" "file://$T/empty" && fail "make succeeded with no site holding the file"
 assert_contains "$T/out.log" "musl: musl-1.2.3.tar.gz was found on no site. Tried:"
 assert_contains "$T/out.log" "$DEAD_URL/musl-1.2.3.tar.gz"
 assert_contains "$T/out.log" "file://$T/empty/musl/musl-1.2.3.tar.gz"
 assert_contains "$T/out.log" "file://$T/empty/musl-1.2.3.tar.gz"
-[ -z "$(ls -A "$T/dl/musl" 2>/dev/null)" ] || fail "DL_DIR kept something: $(ls -A "$T/dl/musl")"
+assert_dl_empty
 
 # A pin missing from the .hash file is refused before anything is downloaded.
 if DL_DIR=$T/dl tmake musl-source MUSL_VERSION=1.2.2 >"$T/out2.log" 2>&1; then
