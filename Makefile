@@ -65,7 +65,7 @@ include tests/tests.mk
 
 .PHONY: all source manifest clean distclean help
 
-all: $(IMAGES_DIR)/rootfs.cpio.gz $(IMAGES_DIR)/bzImage $(IMAGES_DIR)/manifest.json
+all: $(IMAGES_DIR)/rootfs.cpio.gz linux $(IMAGES_DIR)/manifest.json
 
 # Download (and verify) every package's sources, for a later offline build.
 source: $(foreach p,$(PACKAGES),$(p)-source)

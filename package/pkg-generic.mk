@@ -33,8 +33,8 @@ pkgstamp = $(BUILD_DIR)/$(1)/.stamp_$(2)
 
 # A file holding VALUE, rewritten only when VALUE changes: as a prerequisite it
 # rebuilds a package when a configuration value that the package uses changes.
-value-file = $(if $(config_loaded),$(shell f='$(BUILD_DIR)/$(1)/.value'; v='$(2)'; \
-	mkdir -p '$(BUILD_DIR)/$(1)'; [ "$$(cat "$$f" 2>/dev/null)" = "$$v" ] || \
+value-file = $(if $(config_loaded),$(shell f='$(BUILD_DIR)/.values/$(1)'; v='$(2)'; \
+	mkdir -p '$(BUILD_DIR)/.values'; [ "$$(cat "$$f" 2>/dev/null)" = "$$v" ] || \
 	printf '%s' "$$v" > "$$f"; echo "$$f"))
 
 step_msg = printf '>>> %s %s %s\n' '$(1)' '$(2)' '$(3)' >&3

@@ -5,6 +5,6 @@ QEMU_KERNEL_ARGS = $(shell $(TOPDIR)/scripts/qemu-accel $(IMAGES_DIR)/bzImage) -
 	-append '$(QEMU_KERNEL_CMDLINE)'
 
 .PHONY: run-kernel
-run-kernel: $(IMAGES_DIR)/bzImage $(IMAGES_DIR)/rootfs.cpio.gz
+run-kernel: linux $(IMAGES_DIR)/rootfs.cpio.gz
 	@echo '>>> Booting in QEMU (quit: Ctrl-a x)'
 	qemu-system-x86_64 $(QEMU_KERNEL_ARGS)

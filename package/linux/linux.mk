@@ -39,8 +39,6 @@ endef
 
 $(eval $(call berth-package,linux))
 
-$(IMAGES_DIR)/bzImage: $(LINUX_STAMP_INSTALLED)
-
 # Interactive kernel configuration, kept in the build tree; save a fragment of
 # your changes into board/<board>/linux.fragment to keep them.
 .PHONY: linux-menuconfig

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	char *p = malloc(8);
-	memset(p, 'x', 9);
+	memset(p, 'x', 8 + (size_t)argc); /* argc is 1: one byte past the end */
 	printf("%c\n", p[0]);
 	free(p);
 	return 0;

@@ -3,11 +3,9 @@
 # changed option back to the defconfig it came from, and only what differs from
 # the defaults; make help lists the configs and the per-package targets.
 . "$TOPDIR/tests/lib/common.sh"
-mkdir -p "$T/tree/configs"
-# A copy of the tree's Kconfig files, so that savedefconfig writes into the copy.
-(cd "$TOPDIR" && tar -cf - Config.in package/Config.in package/*/Config.in configs Makefile \
-	scripts package/*.mk package/*/*.mk package/*/*.hash package/*/*.in rootfs tests/tests.mk kernel board) |
-	tar -xf - -C "$T/tree"
+# A copy of the tree's files, so that savedefconfig writes into the copy.
+mkdir -p "$T/tree"
+(cd "$TOPDIR" && git ls-files -z | xargs -0 tar -cf -) | tar -xf - -C "$T/tree"
 make -C "$T/tree" O="$T/out" qemu_x86_64_defconfig >"$T/def.log" 2>&1 || { cat "$T/def.log"; fail "defconfig failed"; }
 assert_contains "$T/out/.config" 'BERTH_BOARD="qemu-x86_64"'
 assert_contains "$T/out/.config" 'BERTH_DEFCONFIG="configs/qemu_x86_64_defconfig"'
@@ -18,6 +16,7 @@ assert_not_contains "$T/tree/configs/qemu_x86_64_defconfig" 'BERTH_BUSYBOX_CONFI
 
 # A .config written before an option existed picks up its default.
 sed -i '/^BERTH_HOSTNAME=/d' "$T/out/.config"
+touch -d '-10 seconds' "$T/out/.config"
 touch "$T/tree/Config.in"
 make -C "$T/tree" O="$T/out" printvars VARS=BERTH_HOSTNAME >"$T/pv.log" 2>&1 || { cat "$T/pv.log"; fail "printvars failed"; }
 assert_contains "$T/out/.config" 'BERTH_HOSTNAME="berth"'
