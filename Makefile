@@ -8,6 +8,11 @@
 MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 .SUFFIXES:
 
+# Package builds run their own makes: they must not see our O=, V= or any other
+# command-line variable (busybox and the kernel take O= as their output directory).
+MAKEOVERRIDES :=
+unexport O V TOPDIR KBUILD_OUTPUT
+
 TOPDIR := $(CURDIR)
 ifneq ($(O),)
 O := $(abspath $(O))

@@ -110,7 +110,7 @@ $(1)-extract: $$($(2)_STAMP_EXTRACTED)
 $(1)-configure: $$($(2)_STAMP_CONFIGURED)
 $(1)-rebuild:
 	rm -f $$($(2)_STAMP_BUILT) $$($(2)_STAMP_INSTALLED)
-	$$(MAKE) --no-print-directory $(1)
+	$$(MAKE) --no-print-directory O=$$(O) V=$$(V) $(1)
 $(1)-dirclean:
 	rm -rf $$($(2)_DIR)
 endef
