@@ -47,6 +47,21 @@ $(error host prerequisites are missing; see above)
 endif
 endif
 
+# External trees (as Buildroot's BR2_EXTERNAL): configs, boards, packages and
+# overlays kept outside this repository. Given once, remembered in O.
+BERTH_EXTERNAL_FILE := $(O)/.berth-external
+ifeq ($(origin BERTH_EXTERNAL),undefined)
+BERTH_EXTERNAL := $(shell cat $(BERTH_EXTERNAL_FILE) 2>/dev/null)
+endif
+BERTH_EXTERNAL_DIRS := $(foreach d,$(BERTH_EXTERNAL),$(abspath $(d)))
+$(foreach d,$(BERTH_EXTERNAL_DIRS),$(if $(wildcard $(d)/.),,$(error BERTH_EXTERNAL: $(d) is not a directory)))
+ifneq ($(filter-out $(nodeps_goals),$(or $(MAKECMDGOALS),all)),)
+_ := $(shell mkdir -p $(O) && echo '$(BERTH_EXTERNAL_DIRS)' > $(BERTH_EXTERNAL_FILE).tmp && \
+	(cmp -s $(BERTH_EXTERNAL_FILE).tmp $(BERTH_EXTERNAL_FILE) && rm -f $(BERTH_EXTERNAL_FILE).tmp || \
+	mv $(BERTH_EXTERNAL_FILE).tmp $(BERTH_EXTERNAL_FILE)))
+endif
+export BERTH_EXTERNAL := $(BERTH_EXTERNAL_DIRS)
+
 include scripts/kconfig.mk
 ifneq ($(filter-out $(noconfig_goals),$(or $(MAKECMDGOALS),all)),)
 include $(CONFIG)
@@ -64,13 +79,20 @@ export SOURCE_DATE_EPOCH
 include package/pkg-generic.mk
 include src/src.mk
 include $(sort $(wildcard $(TOPDIR)/package/*/*.mk))
+include $(sort $(foreach d,$(BERTH_EXTERNAL_DIRS),$(wildcard $(d)/package/*/*.mk) $(wildcard $(d)/external.mk)))
+
+ifneq ($(config_loaded),)
+ifeq ($(wildcard $(addsuffix /board/$(BERTH_BOARD)/.,$(TOPDIR) $(BERTH_EXTERNAL_DIRS))),)
+$(error BERTH_BOARD "$(BERTH_BOARD)" (in $(CONFIG)): no board/$(BERTH_BOARD) in the tree$(if $(BERTH_EXTERNAL_DIRS), or in $(BERTH_EXTERNAL_DIRS)))
+endif
+endif
 include rootfs/rootfs.mk
 include scripts/qemu.mk
 include tests/tests.mk
 
 .PHONY: all source manifest clean distclean help
 
-all: $(IMAGES_DIR)/rootfs.cpio.gz linux $(IMAGES_DIR)/manifest.json
+all: images
 
 # Download (and verify) every package's sources, for a later offline build.
 source: $(foreach p,$(PACKAGES),$(p)-source)
@@ -100,7 +122,7 @@ help:
 	@echo 'Berth build. Usage: make [O=DIR] [V=1] [TARGET]'
 	@echo
 	@echo 'Building:'
-	@echo '  all (default)       build everything: kernel, rootfs, images/manifest.json'
+	@echo '  all (default)       build everything: images/disk.img and the rest of images/'
 	@echo '  source              download and verify every source, for an offline build'
 	@echo '  PKG                 build one package and what it needs'
 	@echo '  PKG-source          download and verify PKG'"'"'s sources'
@@ -117,7 +139,7 @@ help:
 	@echo '  menuconfig          edit the configuration (Kconfig)'
 	@echo '  olddefconfig        update .config after Config.in changes'
 	@echo '  savedefconfig       write the configuration back, minimal, to its defconfig'
-	@$(foreach d,$(notdir $(wildcard $(TOPDIR)/configs/*_defconfig)),printf '  %-19s %s\n' '$(d)' 'select configs/$(d)';)
+	@$(foreach d,$(DEFCONFIGS),printf '  %-19s %s\n' '$(notdir $(d))' 'select $(d)';)
 	@echo
 	@echo 'Running and testing:'
 	@echo '  run-kernel          boot the kernel and initramfs in QEMU on the serial console'
@@ -126,5 +148,6 @@ help:
 	@echo '  bench               measure build and boot times (docs/performance.md)'
 	@echo
 	@echo 'Packages: $(PACKAGES)'
-	@echo 'Variables: O=DIR (build/ and images/ go under DIR), V=1, DL_DIR (now $(DL_DIR)),'
+	@echo 'Variables: BERTH_EXTERNAL=DIR... (external trees, remembered in O),'
+	@echo '  O=DIR (build/ and images/ go under DIR), V=1, DL_DIR (now $(DL_DIR)),'
 	@echo '  BERTH_MIRROR=URL (an http:// or file:// mirror tried after upstream), BERTH_JOBS'

@@ -31,6 +31,13 @@ HOSTCC := ccache gcc
 pkgdir = $(BUILD_DIR)/$(1)
 pkgstamp = $(BUILD_DIR)/$(1)/.stamp_$(2)
 
+# Paths given in the configuration: absolute, or relative to the tree, else to a
+# BERTH_EXTERNAL tree that has them.
+tree-paths = $(foreach p,$(1),$(if $(filter /%,$(p)),$(p),$(firstword \
+	$(wildcard $(TOPDIR)/$(p) $(addsuffix /$(p),$(BERTH_EXTERNAL_DIRS))) $(TOPDIR)/$(p))))
+# A file of the board's: board/BOARD/FILE in the tree or in an external tree.
+board-path = $(firstword $(wildcard $(addsuffix /board/$(BERTH_BOARD)/$(1),$(TOPDIR) $(BERTH_EXTERNAL_DIRS))))
+
 # A file holding VALUE, rewritten only when VALUE changes: as a prerequisite it
 # rebuilds a package when a configuration value that the package uses changes.
 value-file = $(if $(config_loaded),$(shell f='$(BUILD_DIR)/.values/$(1)'; v='$(2)'; \
@@ -43,7 +50,7 @@ berth-package = $(call berth-package-vars,$(1),$(strip $(call pkgvar,$(1))))
 
 define berth-package-vars
 PACKAGES += $(1)
-$(2)_PKGDIR := $(TOPDIR)/package/$(1)
+$(2)_PKGDIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 $(2)_DIR := $$(call pkgdir,$(1))
 $(2)_SRCDIR := $$($(2)_DIR)/src
 $(2)_DEST := $$($(2)_DIR)/dest

@@ -9,7 +9,7 @@ LINUX_DEBIAN := linux
 LINUX_LICENSE := GPL-2.0-only
 LINUX_OBJ = $(LINUX_DIR)/obj
 LINUX_FRAGMENTS := $(TOPDIR)/kernel/berth.config \
-	$(wildcard $(TOPDIR)/board/$(BERTH_BOARD)/linux.fragment) \
+	$(call board-path,linux.fragment) \
 	$(addprefix $(TOPDIR)/,$(BERTH_LINUX_FRAGMENTS))
 LINUX_INPUTS = $(LINUX_FRAGMENTS) $(TOPDIR)/scripts/check-kconfig \
 	$(call value-file,linux,$(LINUX_FRAGMENTS))
@@ -31,8 +31,10 @@ define LINUX_BUILD_CMDS
 	$(LINUX_MAKE) -j$(BERTH_JOBS) bzImage
 endef
 
+# The kernel goes into the slot with its userland (/boot/bzImage), and to images/.
 define LINUX_INSTALL_CMDS
-	mkdir -p $(IMAGES_DIR)
+	mkdir -p $(IMAGES_DIR) $(LINUX_DEST)/boot
+	cp $(LINUX_OBJ)/arch/x86/boot/bzImage $(LINUX_DEST)/boot/bzImage
 	cp $(LINUX_OBJ)/arch/x86/boot/bzImage $(IMAGES_DIR)/bzImage
 	cp $(LINUX_OBJ)/.config $(IMAGES_DIR)/linux.config
 endef

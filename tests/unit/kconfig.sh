@@ -8,7 +8,7 @@ mkdir -p "$T/tree"
 (cd "$TOPDIR" && git ls-files -z | xargs -0 tar -cf -) | tar -xf - -C "$T/tree"
 make -C "$T/tree" O="$T/out" qemu_x86_64_defconfig >"$T/def.log" 2>&1 || { cat "$T/def.log"; fail "defconfig failed"; }
 assert_contains "$T/out/.config" 'BERTH_BOARD="qemu-x86_64"'
-assert_contains "$T/out/.config" 'BERTH_DEFCONFIG="configs/qemu_x86_64_defconfig"'
+assert_contains "$T/out/.config" "BERTH_DEFCONFIG=\"$T/tree/configs/qemu_x86_64_defconfig\""
 sed -i 's/^BERTH_HOSTNAME=.*/BERTH_HOSTNAME="dock-07"/' "$T/out/.config"
 make -C "$T/tree" O="$T/out" savedefconfig >"$T/save.log" 2>&1 || { cat "$T/save.log"; fail "savedefconfig failed"; }
 assert_contains "$T/tree/configs/qemu_x86_64_defconfig" 'BERTH_HOSTNAME="dock-07"'
