@@ -2,23 +2,34 @@
 # wait for lines, type commands, and always stop it when the test ends.
 QEMU_OUT=$T/serial.log
 
-# qemu_start ARGS...: boots with the serial console as stdio.
-qemu_start() {
+# qemu_start_cmd CMD...: runs CMD (QEMU itself, or `make run`) in a session of its
+# own, with the serial console on its stdin and stdout.
+qemu_start_cmd() {
+	rm -f "$T/serial.in"
 	mkfifo "$T/serial.in"
 	: > "$QEMU_OUT"
-	# shellcheck disable=SC2046
-	qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel" "$IMAGES_DIR/bzImage") -nographic -no-reboot \
-		"$@" <"$T/serial.in" >"$QEMU_OUT" 2>&1 &
+	setsid "$@" <"$T/serial.in" >"$QEMU_OUT" 2>&1 &
 	QEMU_PID=$!
 	exec 7>"$T/serial.in"
-	on_exit "kill $QEMU_PID 2>/dev/null; exec 7>&-"
+	on_exit "kill -- -$QEMU_PID 2>/dev/null; exec 7>&-"
 	QEMU_T0=$(date +%s.%N)
+}
+# qemu_start ARGS...: QEMU with the accelerator that works here.
+qemu_start() {
+	# shellcheck disable=SC2046
+	qemu_start_cmd qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel" "$IMAGES_DIR/bzImage") \
+		-nographic -no-reboot "$@"
+}
+# qemu_make_run TARGET [VAR=VALUE...]: `make TARGET` (run, run-efi), as a user would.
+qemu_make_run() {
+	qemu_start_cmd make --no-print-directory -C "$TOPDIR" O="$O" "$@" \
+		RUN_SSH_PORT=$((20000 + $$ % 20000))
 }
 
 # qemu_wait TEXT [SECONDS]: waits until TEXT appears on the console.
 qemu_wait() {
 	_end=$(( $(date +%s) + ${2:-60} ))
-	while ! grep -qF -- "$1" "$QEMU_OUT"; do
+	while ! grep -aqF -- "$1" "$QEMU_OUT"; do
 		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
 			tail -n 30 "$QEMU_OUT" >&2; fail "QEMU exited before printing: $1"
 		fi
@@ -33,6 +44,15 @@ qemu_wait() {
 # qemu_send LINE: types LINE and Enter on the serial console.
 qemu_send() { printf '%s\n' "$1" >&7; }
 
+# qemu_run CMD [SECONDS]: types CMD on the console and waits until it is done
+# (a marker it prints after CMD; the typed line itself does not contain it).
+_qemu_runs=0
+qemu_run() {
+	_qemu_runs=$((_qemu_runs + 1))
+	qemu_send "$1; echo \"@@\"\"done-$_qemu_runs\""
+	qemu_wait "@@done-$_qemu_runs" "${2:-20}"
+}
+
 # qemu_exit_wait [SECONDS]: waits for QEMU to end by itself.
 qemu_exit_wait() {
 	_end=$(( $(date +%s) + ${1:-30} ))
@@ -41,13 +61,4 @@ qemu_exit_wait() {
 		sleep 0.1
 	done
 	ok "QEMU exited"
-}
-
-# qemu_run CMD [SECONDS]: types CMD on the console and waits until it is done
-# (a marker it prints after CMD; the typed line itself does not contain it).
-_qemu_runs=0
-qemu_run() {
-	_qemu_runs=$((_qemu_runs + 1))
-	qemu_send "$1; echo \"@@\"\"done-$_qemu_runs\""
-	qemu_wait "@@done-$_qemu_runs" "${2:-20}"
 }

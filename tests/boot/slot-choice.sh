@@ -1,0 +1,51 @@
+#!/bin/sh
+# GRUB's slot choice, on test copies of disk.img with ROOT-B filled:
+# 1. B has a higher priority and one try, not yet successful: GRUB takes the try
+#    (saved in grubenv) and boots B; on the next boot B has no tries left and is
+#    skipped: A boots.
+# 2. A cannot be loaded (its filesystem destroyed) and B is bootable: GRUB falls
+#    back to B.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+img=$IMAGES_DIR/disk.img
+[ -f "$img" ] || fail "no $img: build first (make)"
+# part_start DISK NAME: first byte of partition NAME.
+part_start() {
+	sfdisk -d "$1" | awk -F'[=, ]+' -v n="name=\"$2\"" 'index($0, n) { for (i = 1; i < NF; i++) if ($i == "start") print $(i + 1) * 512 }'
+}
+with_b() { # copy of the image with the slot payload in ROOT-B too
+	cp --sparse=always "$img" "$1"
+	dd if="$IMAGES_DIR/rootfs.squashfs" of="$1" bs=1M oflag=seek_bytes seek="$(part_start "$1" ROOT-B)" \
+		conv=notrunc status=none
+}
+env_of() { "$TOPDIR/scripts/slot-env" "$1" | grep "^$2=" | cut -d= -f2; }
+boot_until_ready() { # DISK: boots it with make run, waits for the ready line, powers off
+	qemu_make_run run RUN_DISK="$1"
+	qemu_wait "berth: ready" 90
+	qemu_send poweroff
+	qemu_exit_wait 60
+}
+ran=$O/build/run/disk.img
+
+# 1. Tries.
+with_b "$T/tries.img"
+"$TOPDIR/scripts/slot-env" "$T/tries.img" BERTH_B_PRIORITY=2 BERTH_B_TRIES=1 BERTH_B_SUCCESSFUL=0
+boot_until_ready "$T/tries.img"
+assert_contains "$QEMU_OUT" "berth: GRUB boots slot B"
+assert_contains "$QEMU_OUT" "slot=B" "ready line"
+[ "$(env_of "$ran" BERTH_B_TRIES)" = 0 ] || fail "GRUB did not save the try it took (BERTH_B_TRIES=$(env_of "$ran" BERTH_B_TRIES))"
+ok "the try was taken and saved"
+cp --sparse=always "$ran" "$T/tries2.img"
+boot_until_ready "$T/tries2.img"
+assert_contains "$QEMU_OUT" "berth: GRUB boots slot A"
+assert_contains "$QEMU_OUT" "slot=A" "ready line"
+
+# 2. Fallback.
+with_b "$T/fallback.img"
+"$TOPDIR/scripts/slot-env" "$T/fallback.img" BERTH_A_PRIORITY=2 BERTH_B_PRIORITY=1 BERTH_B_SUCCESSFUL=1
+dd if=/dev/zero of="$T/fallback.img" bs=1M count=8 oflag=seek_bytes seek="$(part_start "$T/fallback.img" ROOT-A)" \
+	conv=notrunc status=none
+boot_until_ready "$T/fallback.img"
+assert_contains "$QEMU_OUT" "berth: GRUB boots slot A"
+assert_contains "$QEMU_OUT" "berth: loading slot B"
+assert_contains "$QEMU_OUT" "slot=B" "ready line"
