@@ -42,7 +42,7 @@ board-path = $(firstword $(wildcard $(addsuffix /board/$(BERTH_BOARD)/$(1),$(TOP
 # rebuilds a package when a configuration value that the package uses changes.
 value-file = $(if $(config_loaded),$(shell f='$(BUILD_DIR)/.values/$(1)'; v='$(2)'; \
 	mkdir -p '$(BUILD_DIR)/.values'; [ "$$(cat "$$f" 2>/dev/null)" = "$$v" ] || \
-	printf '%s' "$$v" > "$$f"; echo "$$f"))
+	{ printf '%s' "$$v" > "$$f.tmp" && mv -f "$$f.tmp" "$$f"; }; echo "$$f"))
 
 step_msg = printf '>>> %s %s %s\n' '$(1)' '$(2)' '$(3)' >&3
 
