@@ -15,18 +15,19 @@ assert_not_contains "$T/noop.log" ">>>"
 [ $ms -lt 2000 ] || fail "no-op make took ${ms} ms (limit 2000)"
 
 # The step lines (">>> NAME VERSION Step") of a log, as ">>> NAME Step;...".
-steps() { grep -E '^>>> [^ ]+ [^ ]+ [A-Z][a-z]+$' "$1" | awk '{ printf "%s %s %s;", $1, $2, $4 }'; }
+steps() { grep -E '^>>> [^ ]+ [^ ]+ [A-Z][a-z]+( .*)?$' "$1" | awk '{ printf "%s %s %s;", $1, $2, $4 }'; }
+images=">>> rootfs Assembling;>>> rootfs Packing;>>> disk Assembling;"
 
 touch "$TOPDIR/rootfs/skeleton/etc/profile"
 m >"$T/skel.log" 2>&1 || { cat "$T/skel.log"; fail "make after a skeleton edit failed"; }
-[ "$(steps "$T/skel.log")" = ">>> rootfs Assembling;" ] || fail "skeleton edit ran: $(steps "$T/skel.log")"
-ok "skeleton edit: rootfs only"
+[ "$(steps "$T/skel.log")" = "$images" ] || fail "skeleton edit ran: $(steps "$T/skel.log")"
+ok "skeleton edit: rootfs and disk only"
 
 touch "$TOPDIR/package/busybox/busybox.config"
 m >"$T/bb.log" 2>&1 || { cat "$T/bb.log"; fail "make after a busybox config edit failed"; }
-[ "$(steps "$T/bb.log")" = ">>> busybox Configuring;>>> busybox Building;>>> busybox Installing;>>> rootfs Assembling;" ] ||
+[ "$(steps "$T/bb.log")" = ">>> busybox Configuring;>>> busybox Building;>>> busybox Installing;$images" ] ||
 	fail "busybox config edit ran: $(steps "$T/bb.log")"
-ok "busybox config edit: busybox and rootfs"
+ok "busybox config edit: busybox and the images"
 
 touch "$TOPDIR/package/musl/musl.mk"
 m musl >"$T/musl.log" 2>&1 || { cat "$T/musl.log"; fail "make musl after a .mk edit failed"; }
