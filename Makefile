@@ -50,8 +50,11 @@ endif
 # External trees (as Buildroot's BR2_EXTERNAL): configs, boards, packages and
 # overlays kept outside this repository. Given once, remembered in O.
 BERTH_EXTERNAL_FILE := $(O)/.berth-external
-ifeq ($(origin BERTH_EXTERNAL),undefined)
+# `make BERTH_EXTERNAL=` (empty, on the command line) forgets them.
+ifneq ($(origin BERTH_EXTERNAL),command line)
+ifeq ($(strip $(BERTH_EXTERNAL)),)
 BERTH_EXTERNAL := $(shell cat $(BERTH_EXTERNAL_FILE) 2>/dev/null)
+endif
 endif
 BERTH_EXTERNAL_DIRS := $(foreach d,$(BERTH_EXTERNAL),$(abspath $(d)))
 $(foreach d,$(BERTH_EXTERNAL_DIRS),$(if $(wildcard $(d)/.),,$(error BERTH_EXTERNAL: $(d) is not a directory)))
@@ -60,7 +63,8 @@ _ := $(shell mkdir -p $(O) && echo '$(BERTH_EXTERNAL_DIRS)' > $(BERTH_EXTERNAL_F
 	(cmp -s $(BERTH_EXTERNAL_FILE).tmp $(BERTH_EXTERNAL_FILE) && rm -f $(BERTH_EXTERNAL_FILE).tmp || \
 	mv $(BERTH_EXTERNAL_FILE).tmp $(BERTH_EXTERNAL_FILE)))
 endif
-export BERTH_EXTERNAL := $(BERTH_EXTERNAL_DIRS)
+BERTH_EXTERNAL := $(BERTH_EXTERNAL_DIRS)
+unexport BERTH_EXTERNAL
 
 include scripts/kconfig.mk
 ifneq ($(filter-out $(noconfig_goals),$(or $(MAKECMDGOALS),all)),)

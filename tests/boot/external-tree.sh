@@ -2,17 +2,12 @@
 # An external tree (tests/data/external) with a defconfig, a package, an overlay
 # adding a file and a service, a post-build and a post-image script: the image
 # built from it boots, contains the file and has run the service.
-# The build reuses this tree's built packages through a hard-linked copy of
-# build/ (the kernel and busybox are not built again; anything rebuilt gets new
-# files, so the original is untouched).
+# The build reuses this tree's built packages (clone_build).
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 ext=$TOPDIR/tests/data/external
 out=$T/out
-[ -f "$O/build/linux/.stamp_installed" ] || fail "build the tree first (make)"
-mkdir -p "$out"
-cp -al "$O/build" "$out/build"
-rm -rf "$out/build/run" "$out/build/disk" "$out/build/rootfs" "$out/build/.stamp_rootfs" "$out/build/.stamp_images"
+clone_build "$out"
 m() { make --no-print-directory -C "$TOPDIR" O="$out" "$@"; }
 
 m BERTH_EXTERNAL="$ext" ext_test_defconfig >"$T/def.log" 2>&1 || { cat "$T/def.log"; fail "ext_test_defconfig failed"; }

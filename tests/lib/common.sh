@@ -59,3 +59,14 @@ assert_dl_empty() {
 	[ -z "$(ls -A "$T/dl/musl" 2>/dev/null)" ] || fail "DL_DIR kept something: $(ls -A "$T/dl/musl")"
 	ok "DL_DIR holds nothing of it"
 }
+
+# clone_build DIR: an output directory DIR that reuses this tree's built packages
+# through a hard-linked copy of build/ (nothing is built again that did not
+# change; whatever is rebuilt gets new files, so the original is untouched).
+clone_build() {
+	[ -f "$O/build/linux/.stamp_installed" ] || fail "build the tree first (make)"
+	mkdir -p "$1"
+	cp -al "$O/build" "$1/build"
+	rm -rf "$1/build/run" "$1/build/disk" "$1/build/rootfs" "$1/build/.stamp_rootfs" "$1/build/.stamp_images"
+	cp "$O/.config" "$1/.config"
+}

@@ -1,0 +1,17 @@
+#!/bin/sh
+# The QEMU line for the disk in board/qemu-x86_64/readme boots, as a user would
+# type it (with this build's images/ and a scratch copy of the disk).
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+readme=$TOPDIR/board/qemu-x86_64/readme
+line=$(grep -m1 '^    qemu-system-x86_64 .*berth.img' "$readme") || fail "no disk QEMU line in $readme"
+grep -q '^    cp images/disk.img /tmp/berth.img$' "$readme" || fail "no copy line before it in $readme"
+echo "readme: $line"
+cp --sparse=always "$IMAGES_DIR/disk.img" "$T/berth.img"
+eval "set -- $(echo "$line" | sed -e 's/^ *qemu-system-x86_64//' -e 's/ -nographic//; s/ -no-reboot//' \
+	-e "s|/tmp/berth.img|$T/berth.img|g")"
+qemu_start "$@"
+qemu_wait "berth: ready" 90
+assert_contains "$QEMU_OUT" "slot=A" "ready line"
+qemu_send poweroff
+qemu_exit_wait 60
