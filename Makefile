@@ -103,7 +103,7 @@ source: $(foreach p,$(PACKAGES),$(p)-source)
 
 manifest: $(IMAGES_DIR)/manifest.json
 $(IMAGES_DIR)/manifest.json: $(foreach p,$(PACKAGES),$(call pkgstamp,$(p),downloaded)) \
-		$(TOPDIR)/scripts/manifest $(call value-file,manifest,$(BERTH_VERSION)) | $(IMAGES_DIR)
+		$(TOPDIR)/scripts/manifest $(call value-file,manifest,$(BERTH_VERSION) $(PACKAGES)) | $(IMAGES_DIR)
 	$(Q)$(TOPDIR)/scripts/manifest $(TOPDIR) $(BERTH_VERSION) \
 		$(foreach p,$(PACKAGES),'$(p)|$($(call pkgvar,$(p))_VERSION)|$($(call pkgvar,$(p))_LICENSE)|$(call pkgstamp,$(p),downloaded)') \
 		> $@.tmp && mv $@.tmp $@
@@ -120,7 +120,7 @@ clean:
 	rm -rf $(BUILD_DIR) $(IMAGES_DIR)
 
 distclean: clean
-	rm -f $(CONFIG) $(CONFIG).old
+	rm -f $(CONFIG) $(CONFIG).old $(BERTH_EXTERNAL_FILE) $(KCONFIG_EXTERNAL)
 
 help:
 	@echo 'Berth build. Usage: make [O=DIR] [V=1] [TARGET]'
@@ -130,28 +130,37 @@ help:
 	@echo '  source              download and verify every source, for an offline build'
 	@echo '  PKG                 build one package and what it needs'
 	@echo '  PKG-source          download and verify PKG'"'"'s sources'
+	@echo '  PKG-extract         download and extract PKG (patches applied)'
 	@echo '  PKG-configure       build PKG up to its configuration step'
 	@echo '  PKG-rebuild         build PKG again from its configured tree'
 	@echo '  PKG-dirclean        remove PKG'"'"'s build directory'
 	@echo '  linux-menuconfig    edit the kernel configuration (saved in the build tree)'
 	@echo '  printvars VARS=..   print build variables (e.g. VARS="TARGET_CC SYSROOT")'
+	@echo '  rootfs              the root filesystem: rootfs.squashfs and rootfs.cpio.gz'
+	@echo '  images              every image, then the post-image scripts (what all builds)'
 	@echo '  manifest            images/manifest.json: packages, versions, licenses, hashes'
 	@echo '  clean               remove build/ and images/ (keeps .config and DL_DIR)'
 	@echo '  distclean           clean, and remove .config'
 	@echo
 	@echo 'Configuration:'
-	@echo '  menuconfig          edit the configuration (Kconfig)'
+	@echo '  menuconfig, nconfig edit the configuration (Kconfig)'
+	@echo '  oldconfig           update .config after Config.in changes, asking'
 	@echo '  olddefconfig        update .config after Config.in changes'
 	@echo '  savedefconfig       write the configuration back, minimal, to its defconfig'
 	@$(foreach d,$(DEFCONFIGS),printf '  %-19s %s\n' '$(notdir $(d))' 'select $(d)';)
 	@echo
 	@echo 'Running and testing:'
+	@echo '  run                 boot a copy of images/disk.img in QEMU, BIOS (SeaBIOS, GRUB)'
+	@echo '  run-efi             the same through UEFI (OVMF, GRUB)'
 	@echo '  run-kernel          boot the kernel and initramfs in QEMU on the serial console'
 	@echo '  check               build, then run every test (ends with "N passed, N failed")'
 	@echo '  check-unit          the quick tests, with no kernel build and no QEMU'
+	@echo '  check-build         build, then the tests of the built tree (no QEMU)'
+	@echo '  check-boot          build, then the QEMU boot tests'
 	@echo '  bench               measure build and boot times (docs/performance.md)'
 	@echo
 	@echo 'Packages: $(PACKAGES)'
 	@echo 'Variables: BERTH_EXTERNAL=DIR... (external trees, remembered in O),'
 	@echo '  O=DIR (build/ and images/ go under DIR), V=1, DL_DIR (now $(DL_DIR)),'
-	@echo '  BERTH_MIRROR=URL (an http:// or file:// mirror tried after upstream), BERTH_JOBS'
+	@echo '  BERTH_MIRROR=URL (an http:// or file:// mirror tried after upstream), BERTH_JOBS,'
+	@echo '  RUN_DISK, RUN_SSH_PORT (make run), SOURCE_DATE_EPOCH (default: the last commit)'

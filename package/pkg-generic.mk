@@ -73,13 +73,14 @@ ifneq ($(V),1)
 endif
 
 ifneq ($$($(2)_SOURCE),)
-# A version bump changes the .hash file, which refetches and so rebuilds.
-$$($(2)_STAMP_DOWNLOADED): $$($(2)_HASH_FILE) | $$(LOG_DIR)
+# A changed pin (a version bump) refetches and so rebuilds; a comment does not.
+$$($(2)_STAMP_DOWNLOADED): $$(call value-file,$(1)-pins,$$(shell grep '^sha256' $$($(2)_HASH_FILE))) | $$(LOG_DIR)
 	@$$(call step_msg,$(1),$$($(2)_VERSION),Downloading)
 	$(TOPDIR)/scripts/fetch $(1) '$$($(2)_VERSION)' '$$($(2)_SOURCE)' '$$($(2)_SITE)' \
 		$$($(2)_HASH_FILE) '$$($(2)_DEBIAN)' $$(BUILD_DIR)/apt $$@ >&3 2>&3
 
-$$($(2)_STAMP_EXTRACTED): $$($(2)_STAMP_DOWNLOADED)
+$$($(2)_STAMP_EXTRACTED): $$($(2)_STAMP_DOWNLOADED) $$(wildcard $$($(2)_PKGDIR)/*.patch) \
+		$$(call value-file,$(1)-patches,$$(notdir $$(wildcard $$($(2)_PKGDIR)/*.patch)))
 	@$$(call step_msg,$(1),$$($(2)_VERSION),Extracting)
 	rm -rf $$($(2)_SRCDIR) $$($(2)_SRCDIR).tmp && mkdir -p $$($(2)_SRCDIR).tmp
 	tar -xf "$$$$(cut -d' ' -f1 $$<)" -C $$($(2)_SRCDIR).tmp --strip-components=1 --no-same-owner

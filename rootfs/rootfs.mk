@@ -19,7 +19,7 @@ ROOTFS_POST_IMAGE = $(call tree-paths,$(BERTH_ROOTFS_POST_IMAGE_SCRIPT))
 # The image's identity and its customization: rewritten only when they change, so
 # that a no-op make stays one and a changed option rebuilds the rootfs.
 ROOTFS_VALUES = $(call value-file,rootfs,$(BERTH_VERSION) $(BERTH_HOSTNAME) $(BERTH_BOARD) \
-	$(ROOTFS_OVERLAYS) $(ROOTFS_POST_BUILD))
+	$(ROOTFS_OVERLAYS) $(ROOTFS_POST_BUILD) $(ROOTFS_PACKAGES) $(SOURCE_DATE_EPOCH))
 # Scripts see the build as Buildroot's do.
 ROOTFS_SCRIPT_ENV = BERTH_VERSION='$(BERTH_VERSION)' BERTH_BOARD='$(BERTH_BOARD)' \
 	BERTH_HOSTNAME='$(BERTH_HOSTNAME)' BUILD_DIR='$(BUILD_DIR)' IMAGES_DIR='$(IMAGES_DIR)' \
@@ -40,8 +40,9 @@ $(ROOTFS_STAMP): $(ROOTFS_VALUES) $(TOPDIR)/scripts/mkrootfs \
 	$(Q)touch $@
 
 $(IMAGES_DIR)/rootfs.cpio.gz: $(ROOTFS_STAMP)
-	$(Q)(cd $(ROOTFS_STAGING) && find . -mindepth 1 ! -path './boot' ! -path './boot/*' | \
-		LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -9 > $@.tmp
+	$(Q)cd $(ROOTFS_STAGING) && find . -mindepth 1 ! -path './boot' ! -path './boot/*' | \
+		LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible > $(BUILD_DIR)/rootfs.cpio
+	$(Q)gzip -n -9 -c $(BUILD_DIR)/rootfs.cpio > $@.tmp && rm -f $(BUILD_DIR)/rootfs.cpio
 	$(Q)mv $@.tmp $@
 
 # mksquashfs takes every timestamp from SOURCE_DATE_EPOCH (exported).
@@ -57,7 +58,8 @@ DISK_CMDLINE = $(BERTH_CONSOLE) $(BERTH_KERNEL_CMDLINE)
 DISK_GRUB_CFG = $(firstword $(wildcard $(call board-path,grub.cfg.in)) $(TOPDIR)/board/common/grub.cfg.in)
 $(IMAGES_DIR)/disk.img: $(IMAGES_DIR)/rootfs.squashfs $(call pkgstamp,grub,installed) \
 		$(TOPDIR)/scripts/mkdisk $(DISK_GRUB_CFG) \
-		$(call value-file,disk,$(BERTH_SLOT_SIZE_MB) $(BERTH_ESP_SIZE_MB) $(BERTH_STATE_SIZE_MB) $(DISK_CMDLINE))
+		$(call value-file,disk,$(BERTH_SLOT_SIZE_MB) $(BERTH_ESP_SIZE_MB) $(BERTH_STATE_SIZE_MB) \
+			$(DISK_CMDLINE) $(SOURCE_DATE_EPOCH))
 	@printf '>>> disk %s Assembling %s\n' '$(BERTH_VERSION)' $(@F)
 	$(Q)BERTH_SLOT_SIZE_MB=$(BERTH_SLOT_SIZE_MB) BERTH_ESP_SIZE_MB=$(BERTH_ESP_SIZE_MB) \
 		BERTH_STATE_SIZE_MB=$(BERTH_STATE_SIZE_MB) BERTH_CMDLINE='$(DISK_CMDLINE)' \
@@ -71,7 +73,7 @@ $(IMAGES_DIR)/disk.qcow2: $(IMAGES_DIR)/disk.img
 IMAGES := $(IMAGES_DIR)/disk.img $(IMAGES_DIR)/disk.qcow2 $(IMAGES_DIR)/rootfs.squashfs \
 	$(IMAGES_DIR)/rootfs.cpio.gz $(IMAGES_DIR)/manifest.json
 IMAGES_STAMP := $(BUILD_DIR)/.stamp_images
-$(IMAGES_STAMP): $(IMAGES) $(ROOTFS_POST_IMAGE)
+$(IMAGES_STAMP): $(IMAGES) $(ROOTFS_POST_IMAGE) $(call value-file,images,$(ROOTFS_POST_IMAGE))
 	$(Q)$(foreach s,$(ROOTFS_POST_IMAGE),echo '>>> images post-image $(s)' && \
 		$(ROOTFS_SCRIPT_ENV) $(s) $(IMAGES_DIR) &&) true
 	$(Q)touch $@

@@ -10,7 +10,7 @@ LINUX_LICENSE := GPL-2.0-only
 LINUX_OBJ = $(LINUX_DIR)/obj
 LINUX_FRAGMENTS := $(TOPDIR)/kernel/berth.config \
 	$(call board-path,linux.fragment) \
-	$(addprefix $(TOPDIR)/,$(BERTH_LINUX_FRAGMENTS))
+	$(call tree-paths,$(BERTH_LINUX_FRAGMENTS))
 LINUX_INPUTS = $(LINUX_FRAGMENTS) $(TOPDIR)/scripts/check-kconfig \
 	$(call value-file,linux,$(LINUX_FRAGMENTS))
 # Reproducible: no build user, host or time in the kernel's version string.

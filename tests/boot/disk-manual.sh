@@ -12,6 +12,6 @@ eval "set -- $(echo "$line" | sed -e 's/^ *qemu-system-x86_64//' -e 's/ -nograph
 	-e "s|/tmp/berth.img|$T/berth.img|g")"
 qemu_start "$@"
 qemu_wait "berth: ready" 90
-assert_contains "$QEMU_OUT" "slot=A" "ready line"
+assert_ready_slot A
 qemu_send poweroff
 qemu_exit_wait 60

@@ -60,13 +60,16 @@ assert_dl_empty() {
 	ok "DL_DIR holds nothing of it"
 }
 
-# clone_build DIR: an output directory DIR that reuses this tree's built packages
-# through a hard-linked copy of build/ (nothing is built again that did not
-# change; whatever is rebuilt gets new files, so the original is untouched).
+# clone_build DIR: an output directory DIR that reuses this tree's built packages:
+# a copy of their stamps, installed files, the toolchain and GRUB, without their
+# source and object trees (a package the clone had to rebuild would fail loudly
+# rather than touch the original), and of images/.
 clone_build() {
 	[ -f "$O/build/linux/.stamp_installed" ] || fail "build the tree first (make)"
 	mkdir -p "$1"
-	cp -al "$O/build" "$1/build"
-	rm -rf "$1/build/run" "$1/build/disk" "$1/build/rootfs" "$1/build/.stamp_rootfs" "$1/build/.stamp_images"
+	rsync -a --exclude '/*/src/' --exclude '/*/src.tmp/' --exclude '/linux/obj/' --exclude '/grub/build-*/' \
+		--exclude '/run/' --exclude '/disk/' --exclude '/rootfs/' --exclude '/tests/' \
+		--exclude '/.stamp_rootfs' --exclude '/.stamp_images' "$O/build/" "$1/build/"
+	cp -a --sparse=always "$O/images" "$1/images"
 	cp "$O/.config" "$1/.config"
 }

@@ -9,7 +9,7 @@ disk_boot_check() {
 	qemu_make_run "$1"
 	qemu_wait "berth: GRUB boots slot A" 90
 	qemu_wait "berth: ready" 90
-	assert_contains "$QEMU_OUT" "slot=A" "ready line"
+	assert_ready_slot A
 	qemu_run 'grep " / " /proc/mounts | sed "s/^/root-mount: /"'
 	assert_contains "$QEMU_OUT" "root-mount: /dev/root / squashfs ro"
 	qemu_run 'touch /probe 2>/dev/null || echo root-is-read-""only'

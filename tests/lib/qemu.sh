@@ -41,6 +41,12 @@ qemu_wait() {
 	ok "console: $1 (after $(echo "$(date +%s.%N) - $QEMU_T0" | bc | cut -c1-5)s)"
 }
 
+# assert_ready_slot S: the ready line says the system runs from slot S.
+assert_ready_slot() {
+	grep -aqE "^berth: ready .* slot=$1" "$QEMU_OUT" || { grep -a "berth: ready" "$QEMU_OUT" >&2; fail "not ready on slot $1"; }
+	ok "ready on slot $1"
+}
+
 # qemu_send LINE: types LINE and Enter on the serial console.
 qemu_send() { printf '%s\n' "$1" >&7; }
 
