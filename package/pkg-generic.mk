@@ -41,7 +41,7 @@ board-path = $(firstword $(wildcard $(addsuffix /board/$(BERTH_BOARD)/$(1),$(TOP
 # A file holding VALUE, rewritten only when VALUE changes: as a prerequisite it
 # rebuilds a package when a configuration value that the package uses changes.
 value-file = $(if $(config_loaded),$(shell f='$(BUILD_DIR)/.values/$(1)'; v='$(2)'; \
-	mkdir -p '$(BUILD_DIR)/.values'; [ "$$(cat "$$f" 2>/dev/null)" = "$$v" ] || \
+	mkdir -p '$(BUILD_DIR)/.values'; [ -f "$$f" ] && [ "$$(cat "$$f")" = "$$v" ] || \
 	{ printf '%s' "$$v" > "$$f.tmp" && mv -f "$$f.tmp" "$$f"; }; echo "$$f"))
 
 step_msg = printf '>>> %s %s %s\n' '$(1)' '$(2)' '$(3)' >&3
