@@ -10,3 +10,30 @@ HOST_SAN_CC := gcc
 HOST_SAN_CFLAGS := $(BERTH_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_SAN_LDFLAGS := -fsanitize=address,undefined
+
+# The shared library, src/lib/*.c, in both flavours, and the host unit tests of
+# tests/c/test-*.c, each linked with the host flavour of the library.
+LIB_SRCS := $(sort $(wildcard $(TOPDIR)/src/lib/*.c))
+LIB_HDRS := $(wildcard $(TOPDIR)/src/lib/*.h)
+HOST_OBJ := $(BUILD_DIR)/host-obj
+TARGET_OBJ := $(BUILD_DIR)/target-obj
+HOST_TESTS := $(patsubst $(TOPDIR)/tests/c/%.c,$(BUILD_DIR)/host-tests/%,$(wildcard $(TOPDIR)/tests/c/test-*.c))
+
+$(HOST_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk
+	@mkdir -p $(@D)
+	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -c -o $@ $<
+$(BUILD_DIR)/host-tests/%: $(TOPDIR)/tests/c/%.c $(TOPDIR)/tests/c/check.h \
+		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS))
+	@mkdir -p $(@D)
+	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_SAN_LDFLAGS)
+
+$(TARGET_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk $(call pkgstamp,musl,installed)
+	@mkdir -p $(@D)
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -c -o $@ $<
+$(TARGET_OBJ)/libberth.a: $(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(LIB_SRCS))
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
+.PHONY: host-tests target-lib
+host-tests: $(HOST_TESTS)
+	@printf '%s\n' $(HOST_TESTS) > $(BUILD_DIR)/host-tests/list
+target-lib: $(TARGET_OBJ)/libberth.a

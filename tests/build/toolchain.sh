@@ -33,3 +33,9 @@ if "$T/overflow" 2>"$T/asan.log"; then fail "a heap overflow ran to the end"; fi
 assert_contains "$T/asan.log" "AddressSanitizer: heap-buffer-overflow"
 if "$T/overflow" x 2>"$T/ubsan.log"; then fail "a signed overflow ran to the end"; fi
 assert_contains "$T/ubsan.log" "runtime error: signed integer overflow"
+
+# Berth's own library builds in the target flavour too: static objects for musl.
+make --no-print-directory -C "$TOPDIR" O="$O" target-lib >"$T/lib.log" 2>&1 || { cat "$T/lib.log"; fail "make target-lib failed"; }
+ar t "$O/build/target-obj/libberth.a" > "$T/members"
+assert_contains "$T/members" "unitfile.o"
+assert_contains "$T/members" "execline.o"
