@@ -158,6 +158,7 @@ help:
 	@echo '  check-build         build, then the tests of the built tree (no QEMU)'
 	@echo '  check-boot          build, then the QEMU boot tests'
 	@echo '  bench               measure build and boot times (docs/performance.md)'
+	@echo '  fuzz                run the fuzz targets, FUZZ_SECONDS (300) each'
 	@echo
 	@echo 'Packages: $(PACKAGES)'
 	@echo 'Variables: BERTH_EXTERNAL=DIR... (external trees, remembered in O),'

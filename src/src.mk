@@ -37,3 +37,20 @@ $(TARGET_OBJ)/libberth.a: $(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(L
 host-tests: $(HOST_TESTS)
 	@printf '%s\n' $(HOST_TESTS) > $(BUILD_DIR)/host-tests/list
 target-lib: $(TARGET_OBJ)/libberth.a
+
+# Fuzzing (libFuzzer, clang): make fuzz runs each target for FUZZ_SECONDS, from
+# the seeds in tests/fuzz/corpus-NAME plus what earlier runs found.
+FUZZ_SECONDS ?= 300
+FUZZ_CFLAGS := $(BERTH_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst $(TOPDIR)/tests/fuzz/%.c,%,$(wildcard $(TOPDIR)/tests/fuzz/fuzz-*.c))
+$(BUILD_DIR)/fuzz/%: $(TOPDIR)/tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+
+.PHONY: fuzz
+fuzz: $(addprefix $(BUILD_DIR)/fuzz/,$(FUZZ_TARGETS))
+	$(Q)$(foreach t,$(FUZZ_TARGETS),mkdir -p $(BUILD_DIR)/fuzz/corpus-$(t:fuzz-%=%) && \
+		echo '>>> fuzz $(t) for $(FUZZ_SECONDS) s' && \
+		$(BUILD_DIR)/fuzz/$(t) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+			$(BUILD_DIR)/fuzz/corpus-$(t:fuzz-%=%) $(TOPDIR)/tests/fuzz/corpus-$(t:fuzz-%=%) \
+			2> $(BUILD_DIR)/fuzz/$(t).log && tail -n 12 $(BUILD_DIR)/fuzz/$(t).log &&) true
