@@ -1,10 +1,11 @@
-/* libFuzzer target: any bytes as a unit file. Loading must neither crash nor
- * leak nor trip a sanitizer, whatever the input; every Exec line it yields is
- * split as init would split it. */
+/* libFuzzer target: any bytes as a unit file (and as an EnvironmentFile).
+ * Loading must neither crash nor leak nor trip a sanitizer, whatever the input;
+ * every Exec and Environment line it yields is split as init would split it. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "../../src/lib/environ.h"
 #include "../../src/lib/execline.h"
 #include "../../src/lib/unit.h"
 
@@ -27,6 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (execline_parse(&el, lists[l]->v[i], env, NULL, err, sizeof err) == 0)
 					execline_free(&el);
 			}
+		struct strv env = { 0 };
+		char err[64];
+		for (size_t i = 0; i < u.environment.n; i++)
+			environ_parse_setting(&env, u.environment.v[i], err, sizeof err);
+		environ_parse_file(&env, (const char *)data, size, err, sizeof err);
+		strv_clear(&env);
 	}
 	unit_free(&u);
 	return 0;
