@@ -1,0 +1,198 @@
+/* Unit directories: see unitdirs.h. */
+#include "unitdirs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "depgraph.h"
+
+#define MAX_UNIT_FILE (1 << 20)
+
+static int valid_unit_name(const char *n)
+{
+	const char *dot = strrchr(n, '.');
+	if (!dot || dot == n || (strcmp(dot, ".service") && strcmp(dot, ".target")))
+		return 0;
+	for (const char *p = n; *p; p++)
+		if (*p == '/' || (unsigned char)*p < 0x21)
+			return 0;
+	return 1;
+}
+
+/* Reads PATH whole; NULL with errno set on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_UNIT_FILE) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 4096;
+			char *b = realloc(buf, cap);
+			if (!b)
+				goto fail;
+			buf = b;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return buf ? buf : strdup("");
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* Finds the highest-priority file for FILE in DIRS; 0 if none. */
+static int find_file(const char *const *dirs, size_t ndirs, const char *file, char *path, size_t len)
+{
+	for (size_t d = ndirs; d-- > 0;) {
+		struct stat st;
+		snprintf(path, len, "%s/%s", dirs[d], file);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return 1;
+	}
+	return 0;
+}
+
+/* Inserts unit NAME loaded from PATH (or an error unit), keeping SET sorted. */
+static struct unit *add(struct unit_set *set, const char *name, const char *path,
+			const char *hostname, const char *machine_id)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 32;
+		struct unit *u = realloc(set->units, cap * sizeof *u);
+		if (!u)
+			return NULL;
+		set->units = u;
+		set->cap = cap;
+	}
+	size_t at = 0;
+	while (at < set->n && strcmp(set->units[at].name, name) < 0)
+		at++;
+	struct unit u;
+	size_t len;
+	char *text = slurp(path, &len);
+	int rc;
+	if (text) {
+		rc = unit_load(&u, name, path, text, len, hostname, machine_id);
+		free(text);
+	} else {
+		int e = errno;
+		rc = unit_load(&u, name, path, "", 0, hostname, machine_id);
+		if (rc == 0) { /* the unit exists, broken: say why */
+			free(u.diags);
+			u.diags = malloc(sizeof *u.diags);
+			u.ndiags = u.nerrors = u.diags ? 1 : 0;
+			if (u.diags) {
+				u.diags->line = 0;
+				u.diags->error = 1;
+				snprintf(u.diags->msg, sizeof u.diags->msg, "%s: cannot read: %s", path, strerror(e));
+			}
+		}
+	}
+	if (rc < 0) {
+		unit_free(&u);
+		return NULL;
+	}
+	memmove(set->units + at + 1, set->units + at, (set->n - at) * sizeof *set->units);
+	set->units[at] = u;
+	set->n++;
+	return &set->units[at];
+}
+
+struct unit *unitdirs_get(struct unit_set *set, const char *const *dirs, size_t ndirs,
+			  const char *name, const char *hostname, const char *machine_id)
+{
+	long i = dep_find(set->units, set->n, name);
+	if (i >= 0)
+		return &set->units[i];
+	const char *at = strchr(name, '@'), *dot = strrchr(name, '.');
+	if (!valid_unit_name(name) || (at && at + 1 == dot))
+		return NULL; /* a template is not a unit until it has an instance */
+	char path[4096];
+	if (find_file(dirs, ndirs, name, path, sizeof path))
+		return add(set, name, path, hostname, machine_id);
+	/* name@instance.type -> name@.type */
+	if (!at || at > dot)
+		return NULL;
+	char tmpl[512];
+	snprintf(tmpl, sizeof tmpl, "%.*s%s", (int)(at - name + 1), name, dot);
+	if (!find_file(dirs, ndirs, tmpl, path, sizeof path))
+		return NULL;
+	return add(set, name, path, hostname, machine_id);
+}
+
+int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
+		  const char *hostname, const char *machine_id)
+{
+	memset(set, 0, sizeof *set);
+	for (size_t d = 0; d < ndirs; d++) {
+		DIR *dir = opendir(dirs[d]);
+		if (!dir)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(dir))) {
+			const char *at = strchr(e->d_name, '@');
+			if (!valid_unit_name(e->d_name) || (at && at[1] == '.'))
+				continue; /* templates load only as instances */
+			if (dep_find(set->units, set->n, e->d_name) >= 0)
+				continue; /* already loaded, from the winning directory */
+			if (!unitdirs_get(set, dirs, ndirs, e->d_name, hostname, machine_id)) {
+				closedir(dir);
+				return -1;
+			}
+		}
+		closedir(dir);
+	}
+	/* Instances named by dependencies. A unit may be added while scanning, which
+	 * moves the array: index, never hold pointers across unitdirs_get. */
+	for (size_t i = 0; i < set->n; i++) {
+		for (int l = 0; l < 4; l++) {
+			for (size_t k = 0;; k++) {
+				const struct unit *u = &set->units[i];
+				const struct strv *s = l == 0 ? &u->requires : l == 1 ? &u->wants : l == 2 ? &u->binds_to : &u->wanted_by;
+				if (k >= s->n)
+					break;
+				char name[512];
+				snprintf(name, sizeof name, "%s", s->v[k]);
+				size_t before = set->n;
+				struct unit *got = unitdirs_get(set, dirs, ndirs, name, hostname, machine_id);
+				if (set->n > before && !got)
+					return -1;
+				if (set->n > before && strcmp(set->units[i].name, name) > 0)
+					i++; /* inserted before us: we moved one place */
+			}
+		}
+	}
+	return 0;
+}
+
+void unit_set_free(struct unit_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		unit_free(&set->units[i]);
+	free(set->units);
+	memset(set, 0, sizeof *set);
+}

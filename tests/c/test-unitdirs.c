@@ -1,0 +1,67 @@
+/* Unit directories: overrides by directory order, template instances named by
+ * dependencies, and a file that cannot be read. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../src/lib/unitdirs.h"
+#include "check.h"
+
+static char root[] = "/tmp/test-unitdirs.XXXXXX";
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", root, dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/%s/%s", root, dir, name);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+int main(void)
+{
+	CHECK(mkdtemp(root) != NULL);
+	put("lib", "a.service", "[Unit]\nDescription=from the image\n[Service]\nExecStart=/a\n");
+	put("lib", "getty@.service", "[Unit]\nDescription=getty on %i\n[Service]\nExecStart=/sbin/getty %i\n");
+	put("lib", "multi-user.target", "[Unit]\nWants=getty@ttyS0.service a.service\n");
+	put("lib", "not-a-unit.txt", "x");
+	put("etc", "a.service", "[Unit]\nDescription=from the admin\n[Service]\nExecStart=/a2\n");
+	put("run", "b.service", "[Service]\nExecStart=/b\n[Install]\nWantedBy=getty@ttyS1.service\n");
+	char big[256];
+	snprintf(big, sizeof big, "truncate -s 2M %s/run/huge.service", root);
+	CHECK(system(big) == 0);
+
+	char lib[128], etc[128], run[128];
+	snprintf(lib, sizeof lib, "%s/lib", root);
+	snprintf(etc, sizeof etc, "%s/etc", root);
+	snprintf(run, sizeof run, "%s/run", root);
+	const char *dirs[] = { lib, etc, run, "/nonexistent/berth" };
+	struct unit_set set;
+	CHECK(unitdirs_load(&set, dirs, 4, "h", "m") == 0);
+
+	const char *want[] = { "a.service", "b.service", "getty@ttyS0.service", "getty@ttyS1.service",
+			       "huge.service", "multi-user.target" };
+	CHECK(set.n == 6);
+	for (size_t i = 0; i < set.n && i < 6; i++)
+		CHECK_STR(set.units[i].name, want[i]);
+	CHECK_STR(set.units[0].description, "from the admin");
+	CHECK_STR(set.units[0].exec_start.v[0], "/a2");
+	CHECK_STR(set.units[2].description, "getty on ttyS0");
+	CHECK_STR(set.units[3].exec_start.v[0], "/sbin/getty ttyS1");
+	CHECK(set.units[4].nerrors == 1 && strstr(set.units[4].diags[0].msg, "cannot read"));
+	CHECK(unitdirs_get(&set, dirs, 4, "getty@ttyS9.service", "h", "m") != NULL && set.n == 7);
+	CHECK(unitdirs_get(&set, dirs, 4, "nothing.service", "h", "m") == NULL);
+	CHECK(unitdirs_get(&set, dirs, 4, "../etc/a.service", "h", "m") == NULL);
+	CHECK(unitdirs_get(&set, dirs, 4, "getty@.service", "h", "m") == NULL); /* a template alone */
+	unit_set_free(&set);
+
+	snprintf(big, sizeof big, "rm -rf %s", root);
+	CHECK(system(big) == 0);
+	return check_done("unitdirs");
+}
