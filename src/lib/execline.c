@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strv.h"
+
 struct buf {
 	char *s;
 	size_t n, cap;
@@ -44,16 +46,14 @@ static int puts_n(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
+/* argv is built as a string array (strv.h); el->argv/argc mirror it. */
 static int add_arg(struct execline *el, const char *s, size_t n)
 {
-	char **v = realloc(el->argv, (el->argc + 2) * sizeof *v);
-	if (!v)
-		return -1;
-	el->argv = v;
-	if (!(v[el->argc] = strndup(s, n)))
-		return -1;
-	v[++el->argc] = NULL;
-	return 0;
+	struct strv v = { el->argv, (size_t)el->argc };
+	int rc = strv_add_n(&v, s, n);
+	el->argv = v.v;
+	el->argc = (int)v.n;
+	return rc;
 }
 
 static int hexval(char c)
@@ -142,16 +142,12 @@ int execline_parse(struct execline *el, const char *line, env_lookup_fn env, voi
 				e++;
 			if (!*e || isspace((unsigned char)*e)) {
 				const char *v = env ? env(n, (int)(e - n), ctx) : NULL;
-				for (const char *s = v; s && *s;) {
-					while (isspace((unsigned char)*s))
-						s++;
-					const char *t = s;
-					while (*t && !isspace((unsigned char)*t))
-						t++;
-					if (t > s && add_arg(el, s, (size_t)(t - s)) < 0)
-						goto oom;
-					s = t;
-				}
+				struct strv words = { el->argv, (size_t)el->argc };
+				int r = v ? strv_add_words(&words, v) : 0;
+				el->argv = words.v;
+				el->argc = (int)words.n;
+				if (r < 0)
+					goto oom;
 				p = e;
 				continue;
 			}
@@ -236,9 +232,8 @@ out:
 
 void execline_free(struct execline *el)
 {
-	for (int i = 0; i < el->argc; i++)
-		free(el->argv[i]);
-	free(el->argv);
+	struct strv v = { el->argv, (size_t)el->argc };
+	strv_clear(&v);
 	free(el->path);
 	memset(el, 0, sizeof *el);
 }

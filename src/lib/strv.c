@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_n(struct strv *s, const char *str, size_t len)
+int strv_add_n(struct strv *s, const char *str, size_t len)
 {
 	char **v = realloc(s->v, (s->n + 2) * sizeof *v);
 	if (!v)
@@ -19,7 +19,7 @@ static int add_n(struct strv *s, const char *str, size_t len)
 
 int strv_add(struct strv *s, const char *str)
 {
-	return add_n(s, str, strlen(str));
+	return strv_add_n(s, str, strlen(str));
 }
 
 int strv_add_words(struct strv *s, const char *t)
@@ -30,7 +30,7 @@ int strv_add_words(struct strv *s, const char *t)
 		const char *e = t;
 		while (*e && !isspace((unsigned char)*e))
 			e++;
-		if (e > t && add_n(s, t, (size_t)(e - t)) < 0)
+		if (e > t && strv_add_n(s, t, (size_t)(e - t)) < 0)
 			return -1;
 		t = e;
 	}
