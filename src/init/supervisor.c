@@ -1,0 +1,417 @@
+/* The supervisor: see supervisor.h.
+ * States: a unit waits until every unit it is ordered after has settled (a
+ * service is running, a oneshot has exited, anything has failed), then starts.
+ * A child's exit is matched to its unit, and Restart= decides what follows;
+ * more than StartLimitBurst starts within StartLimitIntervalSec fail the unit. */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/depgraph.h"
+#include "../lib/environ.h"
+#include "../lib/execline.h"
+#include "../lib/unitdirs.h"
+
+enum state { WAITING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART, STOPPED };
+static const char *const state_names[] = { "waiting", "starting", "running", "exited", "failed",
+					   "skipped", "auto-restart", "stopped" };
+
+struct svc {
+	enum state state;
+	pid_t pid;
+	size_t exec_next;     /* oneshot: the next ExecStart= line */
+	uint64_t restart_at;  /* AUTO_RESTART: when */
+	uint64_t *starts;     /* the last start_limit_burst start times */
+	unsigned nstarts;
+};
+
+struct sup {
+	struct unit_set set;
+	struct svc *svc;      /* parallel to set.units */
+	bool *in;             /* pulled in by the goal */
+	size_t *order, norder;
+	bool ready, stopping;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void say(const struct unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct unit *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("berth-init: %s: ", u->name);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+	va_end(ap);
+}
+
+static bool settled(const struct svc *s, const struct unit *u)
+{
+	switch (s->state) {
+	case RUNNING: return u->type != SERVICE_ONESHOT || u->remain_after_exit;
+	/* A service waiting to restart has started once: what is ordered after it
+	 * goes on, as with systemd's start job. */
+	case EXITED: case FAILED: case SKIPPED: case AUTO_RESTART: return true;
+	default: return false;
+	}
+}
+
+/* The environment a service starts with: a PATH, then its settings. */
+static int build_env(const struct unit *u, struct strv *env, char *err, int errlen)
+{
+	if (strv_add(env, "PATH=/usr/sbin:/usr/bin:/sbin:/bin") < 0)
+		return -1;
+	for (size_t i = 0; i < u->environment_files.n; i++) {
+		const char *f = u->environment_files.v[i];
+		bool optional = *f == '-';
+		FILE *fp = fopen(f + optional, "r");
+		if (!fp) {
+			if (optional)
+				continue;
+			snprintf(err, (size_t)errlen, "EnvironmentFile %s: %s", f, strerror(errno));
+			return -1;
+		}
+		char buf[65536];
+		size_t n = fread(buf, 1, sizeof buf, fp);
+		fclose(fp);
+		if (environ_parse_file(env, buf, n, err, errlen) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < u->environment.n; i++)
+		if (environ_parse_setting(env, u->environment.v[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static const char *lookup(const char *name, int len, void *ctx)
+{
+	return environ_get(ctx, name, len);
+}
+
+/* Forks and execs LINE of unit U; returns the pid, or -1 with a message. */
+static pid_t spawn(const struct unit *u, const char *line)
+{
+	struct strv env = { 0 };
+	struct execline el;
+	char err[160];
+	if (build_env(u, &env, err, sizeof err) < 0 ||
+	    execline_parse(&el, line, lookup, &env, err, sizeof err) < 0) {
+		say(u, "cannot start: %s", err);
+		strv_clear(&env);
+		return -1;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t all;
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		setsid();
+		if (u->working_directory && chdir(u->working_directory) < 0)
+			_exit(200);
+		execve(el.path, el.argv, env.v);
+		fprintf(stderr, "berth-init: %s: exec %s: %s\n", u->name, el.path, strerror(errno));
+		_exit(203);
+	}
+	if (pid < 0)
+		say(u, "fork: %s", strerror(errno));
+	execline_free(&el);
+	strv_clear(&env);
+	return pid;
+}
+
+/* Counts a start against the unit's start limit; false if the limit is hit. */
+static bool start_allowed(struct svc *s, const struct unit *u)
+{
+	uint64_t t = now_usec(), window = u->start_limit_interval_usec;
+	unsigned burst = u->start_limit_burst;
+	if (burst == 0 || window == 0)
+		return true;
+	if (!s->starts && !(s->starts = calloc(burst, sizeof *s->starts)))
+		return true;
+	unsigned recent = 0;
+	for (unsigned i = 0; i < s->nstarts && i < burst; i++)
+		if (t - s->starts[i] < window)
+			recent++;
+	if (recent >= burst)
+		return false;
+	s->starts[s->nstarts++ % burst] = t;
+	return true;
+}
+
+static void start(struct sup *sp, size_t i)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	if (u->nerrors) {
+		say(u, "not started: %s", u->diags[0].msg);
+		s->state = FAILED;
+		return;
+	}
+	for (size_t k = 0; k < u->condition_path_exists.n; k++) {
+		const char *p = u->condition_path_exists.v[k];
+		bool negate = *p == '!';
+		if ((access(p + negate, F_OK) == 0) == negate) {
+			say(u, "skipped: condition ConditionPathExists=%s not met", p);
+			s->state = SKIPPED;
+			return;
+		}
+	}
+	/* Requires= and BindsTo= units must not have failed. */
+	const struct strv *hard[] = { &u->requires, &u->binds_to };
+	for (int h = 0; h < 2; h++)
+		for (size_t k = 0; k < hard[h]->n; k++) {
+			long j = dep_find(sp->set.units, sp->set.n, hard[h]->v[k]);
+			if (j < 0 || sp->svc[j].state == FAILED) {
+				say(u, "not started: dependency %s %s", hard[h]->v[k], j < 0 ? "not found" : "failed");
+				s->state = FAILED;
+				return;
+			}
+		}
+	if (u->kind == UNIT_TARGET) {
+		s->state = RUNNING;
+		say(u, "reached");
+		return;
+	}
+	if (!start_allowed(s, u)) {
+		say(u, "failed: start limit hit (%u starts within %llu ms)", u->start_limit_burst,
+		    (unsigned long long)(u->start_limit_interval_usec / 1000));
+		s->state = FAILED;
+		return;
+	}
+	s->exec_next = 0;
+	s->pid = spawn(u, u->exec_start.v[s->exec_next++]);
+	if (s->pid < 0) {
+		s->state = FAILED;
+		return;
+	}
+	s->state = u->type == SERVICE_ONESHOT ? STARTING_ONESHOT : RUNNING;
+	say(u, "started, pid %d", (int)s->pid);
+}
+
+/* Starts every waiting unit whose predecessors have settled; reports readiness. */
+static void advance(struct sup *sp)
+{
+	if (sp->stopping)
+		return;
+	for (size_t k = 0; k < sp->norder; k++) {
+		size_t i = sp->order[k];
+		if (sp->svc[i].state != WAITING)
+			continue;
+		const struct unit *u = &sp->set.units[i];
+		bool ready = true;
+		for (size_t m = 0; m < sp->norder && ready; m++) {
+			size_t j = sp->order[m];
+			const struct unit *v = &sp->set.units[j];
+			if (j != i && (strv_contains(&u->after, v->name) || strv_contains(&v->before, u->name)))
+				ready = settled(&sp->svc[j], v);
+		}
+		if (ready)
+			start(sp, i);
+	}
+	if (sp->ready)
+		return;
+	for (size_t k = 0; k < sp->norder; k++)
+		if (!settled(&sp->svc[sp->order[k]], &sp->set.units[sp->order[k]]))
+			return;
+	sp->ready = true;
+}
+
+static bool clean_exit(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 0;
+	int sig = WTERMSIG(status);
+	return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
+}
+
+static void exited(struct sup *sp, size_t i, int status)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	s->pid = 0;
+	if (WIFEXITED(status))
+		say(u, "exited with status %d", WEXITSTATUS(status));
+	else
+		say(u, "killed by signal %d", WTERMSIG(status));
+	if (sp->stopping) {
+		s->state = STOPPED;
+		return;
+	}
+	bool clean = clean_exit(status);
+	if (s->state == STARTING_ONESHOT && clean && s->exec_next < u->exec_start.n) {
+		s->pid = spawn(u, u->exec_start.v[s->exec_next++]);
+		if (s->pid > 0)
+			return;
+		clean = false;
+	}
+	bool restart = false;
+	switch (u->restart) {
+	case RESTART_NO: break;
+	case RESTART_ON_SUCCESS: restart = clean; break;
+	case RESTART_ON_FAILURE: restart = !clean; break;
+	case RESTART_ON_ABNORMAL: restart = WIFSIGNALED(status) && !clean; break;
+	case RESTART_ALWAYS: restart = true; break;
+	}
+	if (restart) {
+		s->state = AUTO_RESTART;
+		s->restart_at = now_usec() + u->restart_usec;
+		say(u, "restarting in %llu ms", (unsigned long long)(u->restart_usec / 1000));
+		return;
+	}
+	if (clean)
+		s->state = u->remain_after_exit && u->type == SERVICE_ONESHOT ? RUNNING : EXITED;
+	else
+		s->state = FAILED;
+	say(u, "%s", state_names[s->state]);
+}
+
+static void reap(struct sup *sp)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		for (size_t i = 0; i < sp->set.n; i++)
+			if (sp->svc[i].pid == pid) {
+				exited(sp, i, status);
+				break;
+			}
+}
+
+/* Stops the running units in reverse start order: KillSignal, then SIGKILL after
+ * TimeoutStopSec. Returns once every child is gone. */
+static void stop_all(struct sup *sp, int sfd)
+{
+	sp->stopping = true;
+	for (size_t k = sp->norder; k-- > 0;) {
+		size_t i = sp->order[k];
+		struct svc *s = &sp->svc[i];
+		if (s->pid <= 0)
+			continue;
+		const struct unit *u = &sp->set.units[i];
+		say(u, "stopping");
+		kill(-s->pid, u->kill_signal);
+		kill(s->pid, u->kill_signal);
+		uint64_t deadline = now_usec() + u->timeout_stop_usec;
+		while (s->pid > 0) {
+			uint64_t t = now_usec();
+			if (t >= deadline) {
+				say(u, "did not stop in time: killing");
+				kill(-s->pid, SIGKILL);
+				kill(s->pid, SIGKILL);
+				deadline = UINT64_MAX;
+			}
+			struct pollfd p = { sfd, POLLIN, 0 };
+			int ms = deadline == UINT64_MAX ? 1000 : (int)((deadline - t) / 1000 + 1);
+			if (poll(&p, 1, ms) > 0) {
+				struct signalfd_siginfo si;
+				while (read(sfd, &si, sizeof si) == sizeof si)
+					;
+			}
+			reap(sp);
+		}
+	}
+}
+
+int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line)
+{
+	struct sup sp = { 0 };
+	char host[256] = "localhost";
+	gethostname(host, sizeof host - 1);
+	if (unitdirs_load(&sp.set, dirs, ndirs, host, "") < 0 ||
+	    !unitdirs_get(&sp.set, dirs, ndirs, goal, host, "")) {
+		fprintf(stderr, "berth-init: no unit %s\n", goal);
+		unit_set_free(&sp.set);
+		return 1;
+	}
+	size_t n = sp.set.n;
+	sp.svc = calloc(n, sizeof *sp.svc);
+	sp.in = calloc(n, sizeof *sp.in);
+	sp.order = calloc(n, sizeof *sp.order);
+	char cycle[512];
+	int rc = 1;
+	if (!sp.svc || !sp.in || !sp.order)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < sp.set.units[i].ndiags; d++)
+			fprintf(stderr, "berth-init: %s: %s\n", sp.set.units[i].diags[d].error ? "error" : "warning",
+				sp.set.units[i].diags[d].msg);
+	dep_closure(sp.set.units, n, (size_t)dep_find(sp.set.units, n, goal), sp.in);
+	int k = dep_order(sp.set.units, n, sp.in, sp.order, cycle, sizeof cycle);
+	if (k < 0) {
+		fprintf(stderr, "berth-init: ordering cycle: %s\n", cycle);
+		goto out;
+	}
+	sp.norder = (size_t)k;
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		perror("berth-init: signalfd");
+		goto out;
+	}
+	advance(&sp);
+	bool announced = false;
+	for (;;) {
+		if (sp.ready && !announced) {
+			printf("%s\n", ready_line);
+			fflush(stdout);
+			announced = true;
+		}
+		uint64_t t = now_usec(), next = UINT64_MAX;
+		for (size_t i = 0; i < n; i++)
+			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at < next)
+				next = sp.svc[i].restart_at;
+		int ms = next == UINT64_MAX ? -1 : next <= t ? 0 : (int)((next - t + 999) / 1000);
+		struct pollfd p = { sfd, POLLIN, 0 };
+		if (poll(&p, 1, ms) < 0 && errno != EINTR)
+			break;
+		bool term = false;
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof si) == sizeof si)
+			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+				term = true;
+		reap(&sp);
+		if (term)
+			break;
+		t = now_usec();
+		for (size_t i = 0; i < n; i++)
+			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at <= t)
+				start(&sp, i);
+		advance(&sp);
+	}
+	stop_all(&sp, sfd);
+	close(sfd);
+	rc = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(sp.svc ? sp.svc[i].starts : NULL);
+	free(sp.svc);
+	free(sp.in);
+	free(sp.order);
+	unit_set_free(&sp.set);
+	return rc;
+}

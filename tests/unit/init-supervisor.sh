@@ -1,0 +1,87 @@
+#!/bin/sh
+# init's supervisor, run as an ordinary process (host flavour, sanitizers on) on
+# real processes: ordering (After=, oneshot with several ExecStart), Environment=
+# expansion, Restart=on-failure within StartLimitBurst, the ready line, orphans
+# reaped, a unit with errors reported with file and line and not started, and on
+# SIGTERM every service stopped, nothing left behind.
+. "$TOPDIR/tests/lib/common.sh"
+make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
+init=$O/build/host-bin/berth-init
+U=$T/units L=$T/log
+mkdir -p "$U"
+cat > "$U/prep.service" <<EOT
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo prep >> $L'
+ExecStart=/bin/sh -c 'echo prep2 >> $L'
+EOT
+cat > "$U/web.service" <<EOT
+[Unit]
+After=prep.service
+[Service]
+Environment=GREETING=hello "WHO=the world"
+ExecStart=/bin/sh -c 'echo "web \$GREETING \$WHO \$\$" >> $L; exec sleep 100'
+EOT
+cat > "$U/crash.service" <<EOT
+[Unit]
+StartLimitBurst=3
+StartLimitIntervalSec=10s
+[Service]
+ExecStart=/bin/sh -c 'echo crash >> $L; exit 3'
+Restart=on-failure
+RestartSec=100ms
+EOT
+cat > "$U/orphan.service" <<EOT
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'sleep 0.3 & echo \$! > $T/orphan.pid'
+EOT
+cat > "$U/bad.service" <<EOT
+[Service]
+ExecStart=/bin/true
+Restart=sometimes
+EOT
+cat > "$U/default.target" <<EOT
+[Unit]
+Wants=prep.service web.service crash.service orphan.service bad.service
+After=prep.service web.service
+EOT
+
+"$init" --units "$U" >"$T/out" 2>&1 &
+pid=$!
+on_exit "kill $pid 2>/dev/null"
+i=0
+while ! grep -q "crash.service: failed: start limit hit" "$T/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.5
+cat "$T/out"
+assert_contains "$T/out" "berth: ready"
+assert_contains "$T/out" "error: $U/bad.service:3: invalid Restart=sometimes"
+assert_contains "$T/out" "bad.service: not started: $U/bad.service:3: invalid Restart=sometimes"
+assert_contains "$T/out" "crash.service: failed: start limit hit (3 starts within 10000 ms)"
+[ "$(grep -c '^crash$' "$L")" = 3 ] || fail "crash.service ran $(grep -c '^crash$' "$L") times, expected 3"
+[ "$(grep -n . "$L" | grep -E 'prep$|prep2$|web ' | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')" = "prep prep web  " ] ||
+	{ cat "$L"; fail "prep, prep2 and web did not start in that order"; }
+assert_contains "$L" "web hello the world"
+ok "order and environment"
+orphan=$(cat "$T/orphan.pid")
+sleep 0.5
+[ -z "$(ps -o stat= -p "$orphan" 2>/dev/null)" ] || fail "the orphan $orphan is still there: $(ps -o stat= -p "$orphan")"
+ok "the orphan was reaped"
+
+web=$(sed -n 's/^web hello the world //p' "$L")
+kill -0 "$web" || fail "web.service is not running"
+kill -TERM $pid
+wait $pid || fail "berth-init exited with status $?"
+assert_contains "$T/out" "web.service: stopping"
+assert_contains "$T/out" "web.service: killed by signal 15"
+! kill -0 "$web" 2>/dev/null || fail "web.service's process $web outlived init"
+! grep -q "ERROR: AddressSanitizer\|runtime error" "$T/out" || fail "a sanitizer reported a problem"
+ok "stopped cleanly"
+
+# An ordering cycle is refused, naming it.
+printf '[Unit]\nAfter=b.service\n[Service]\nExecStart=/bin/true\n' > "$T/a.service"
+mkdir -p "$T/cyc" && mv "$T/a.service" "$T/cyc/"
+printf '[Unit]\nAfter=a.service\n[Service]\nExecStart=/bin/true\n' > "$T/cyc/b.service"
+printf '[Unit]\nWants=a.service b.service\n' > "$T/cyc/default.target"
+"$init" --units "$T/cyc" >"$T/cyc.out" 2>&1 && fail "a cycle was accepted"
+assert_contains "$T/cyc.out" "ordering cycle: a.service -> b.service -> a.service"
