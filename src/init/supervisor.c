@@ -3,6 +3,8 @@
  * service is running, a oneshot has exited, anything has failed), then starts.
  * A child's exit is matched to its unit, and Restart= decides what follows;
  * more than StartLimitBurst starts within StartLimitIntervalSec fail the unit. */
+/* struct ucred and SCM_CREDENTIALS, for the notify socket. */
+#define _GNU_SOURCE
 #include "supervisor.h"
 
 #include <errno.h>
@@ -14,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,14 +27,21 @@
 #include "../lib/execline.h"
 #include "../lib/unitdirs.h"
 
-enum state { WAITING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART, STOPPED };
-static const char *const state_names[] = { "waiting", "starting", "running", "exited", "failed",
-					   "skipped", "auto-restart", "stopped" };
+enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART, STOPPED };
+static const char *const state_names[] = { "waiting", "starting", "starting", "running", "exited",
+					   "failed", "skipped", "auto-restart", "stopped" };
+/* Which commands a unit's control process runs: ExecStartPre= before the main
+ * process, ExecStartPost= after it started (ready, for notify). */
+enum phase { PH_NONE, PH_PRE, PH_POST };
 
 struct svc {
 	enum state state;
-	pid_t pid;
-	size_t exec_next;     /* oneshot: the next ExecStart= line */
+	enum phase phase;
+	pid_t pid;            /* the main process */
+	pid_t ctl;            /* the control process (ExecStartPre=, ExecStartPost=) */
+	bool ignore_main, ignore_ctl; /* their command lines had the '-' prefix */
+	size_t idx;           /* the next command of the current list */
+	uint64_t deadline;    /* STARTING: TimeoutStartSec= runs out */
 	uint64_t restart_at;  /* AUTO_RESTART: when */
 	uint64_t *starts;     /* the last start_limit_burst start times */
 	unsigned nstarts;
@@ -106,13 +117,18 @@ static const char *lookup(const char *name, int len, void *ctx)
 	return environ_get(ctx, name, len);
 }
 
-/* Forks and execs LINE of unit U; returns the pid, or -1 with a message. */
-static pid_t spawn(const struct unit *u, const char *line)
+static char notify_path[108]; /* NOTIFY_SOCKET, "@..." for the abstract namespace */
+
+/* Forks and execs LINE of unit U; returns the pid, or -1 with a message. *IGNORE
+ * tells whether its failure is to be ignored (the '-' prefix). */
+static pid_t spawn(const struct unit *u, const char *line, bool *ignore)
 {
 	struct strv env = { 0 };
 	struct execline el;
-	char err[160];
+	char err[160], ns[128];
+	snprintf(ns, sizeof ns, "NOTIFY_SOCKET=%s", notify_path);
 	if (build_env(u, &env, err, sizeof err) < 0 ||
+	    (u->type == SERVICE_NOTIFY && *notify_path && strv_add(&env, ns) < 0) ||
 	    execline_parse(&el, line, lookup, &env, err, sizeof err) < 0) {
 		say(u, "cannot start: %s", err);
 		strv_clear(&env);
@@ -133,6 +149,7 @@ static pid_t spawn(const struct unit *u, const char *line)
 	}
 	if (pid < 0)
 		say(u, "fork: %s", strerror(errno));
+	*ignore = el.ignore_failure;
 	execline_free(&el);
 	strv_clear(&env);
 	return pid;
@@ -156,6 +173,11 @@ static bool start_allowed(struct svc *s, const struct unit *u)
 	s->starts[s->nstarts++ % burst] = t;
 	return true;
 }
+
+static void next_command(struct sup *sp, size_t i);
+static void up(struct sup *sp, size_t i);
+static void fail_start(struct sup *sp, size_t i, const char *why);
+static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled);
 
 static void start(struct sup *sp, size_t i)
 {
@@ -197,14 +219,55 @@ static void start(struct sup *sp, size_t i)
 		s->state = FAILED;
 		return;
 	}
-	s->exec_next = 0;
-	s->pid = spawn(u, u->exec_start.v[s->exec_next++]);
-	if (s->pid < 0) {
-		s->state = FAILED;
+	s->state = STARTING;
+	s->deadline = u->timeout_start_usec == UINT64_MAX ? UINT64_MAX : now_usec() + u->timeout_start_usec;
+	s->phase = PH_PRE;
+	s->idx = 0;
+	next_command(sp, i);
+}
+
+/* Runs the next control command of the unit's phase, or moves on: after the last
+ * ExecStartPre= the main process starts; after the last ExecStartPost= the unit
+ * is up. */
+static void next_command(struct sup *sp, size_t i)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	const struct strv *list = s->phase == PH_PRE ? &u->exec_start_pre : &u->exec_start_post;
+	if (s->phase != PH_NONE && s->idx < list->n) {
+		s->ctl = spawn(u, list->v[s->idx++], &s->ignore_ctl);
+		if (s->ctl < 0)
+			fail_start(sp, i, "could not run a control command");
 		return;
 	}
-	s->state = u->type == SERVICE_ONESHOT ? STARTING_ONESHOT : RUNNING;
-	say(u, "started, pid %d", (int)s->pid);
+	if (s->phase == PH_PRE) {
+		s->phase = PH_NONE;
+		s->idx = 0;
+		s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
+		if (s->pid < 0) {
+			fail_start(sp, i, "could not run ExecStart=");
+			return;
+		}
+		say(u, "started, pid %d", (int)s->pid);
+		if (u->type == SERVICE_ONESHOT)
+			s->state = STARTING_ONESHOT;
+		else if (u->type != SERVICE_NOTIFY)
+			up(sp, i);
+		return;
+	}
+	s->phase = PH_NONE;
+}
+
+/* The main process is up (started, or READY=1 for notify): ExecStartPost= next. */
+static void up(struct sup *sp, size_t i)
+{
+	struct svc *s = &sp->svc[i];
+	s->state = RUNNING;
+	if (sp->set.units[i].type == SERVICE_NOTIFY)
+		say(&sp->set.units[i], "ready");
+	s->phase = PH_POST;
+	s->idx = 0;
+	next_command(sp, i);
 }
 
 /* Starts every waiting unit whose predecessors have settled; reports readiness. */
@@ -243,32 +306,38 @@ static bool clean_exit(int status)
 	return sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE;
 }
 
-static void exited(struct sup *sp, size_t i, int status)
+static void describe(const struct unit *u, const char *what, int status)
+{
+	if (WIFEXITED(status))
+		say(u, "%s exited with status %d", what, WEXITSTATUS(status));
+	else
+		say(u, "%s killed by signal %d", what, WTERMSIG(status));
+}
+
+/* Kills what is left of the unit (its process groups) and lets Restart= decide. */
+static void fail_start(struct sup *sp, size_t i, const char *why)
+{
+	struct svc *s = &sp->svc[i];
+	say(&sp->set.units[i], "%s", why);
+	if (s->pid > 0)
+		kill(-s->pid, SIGKILL);
+	if (s->ctl > 0)
+		kill(-s->ctl, SIGKILL);
+	after_exit(sp, i, false, true);
+}
+
+/* What follows the end of the main process (or a failed start). */
+static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 {
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
-	s->pid = 0;
-	if (WIFEXITED(status))
-		say(u, "exited with status %d", WEXITSTATUS(status));
-	else
-		say(u, "killed by signal %d", WTERMSIG(status));
-	if (sp->stopping) {
-		s->state = STOPPED;
-		return;
-	}
-	bool clean = clean_exit(status);
-	if (s->state == STARTING_ONESHOT && clean && s->exec_next < u->exec_start.n) {
-		s->pid = spawn(u, u->exec_start.v[s->exec_next++]);
-		if (s->pid > 0)
-			return;
-		clean = false;
-	}
+	s->phase = PH_NONE;
 	bool restart = false;
 	switch (u->restart) {
 	case RESTART_NO: break;
 	case RESTART_ON_SUCCESS: restart = clean; break;
 	case RESTART_ON_FAILURE: restart = !clean; break;
-	case RESTART_ON_ABNORMAL: restart = WIFSIGNALED(status) && !clean; break;
+	case RESTART_ON_ABNORMAL: restart = signalled && !clean; break;
 	case RESTART_ALWAYS: restart = true; break;
 	}
 	if (restart) {
@@ -278,57 +347,192 @@ static void exited(struct sup *sp, size_t i, int status)
 		return;
 	}
 	if (clean)
-		s->state = u->remain_after_exit && u->type == SERVICE_ONESHOT ? RUNNING : EXITED;
+		s->state = u->remain_after_exit ? RUNNING : EXITED;
 	else
 		s->state = FAILED;
 	say(u, "%s", state_names[s->state]);
 }
 
+static void main_exited(struct sup *sp, size_t i, int status)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	s->pid = 0;
+	describe(u, "main process", status);
+	if (sp->stopping) {
+		s->state = STOPPED;
+		return;
+	}
+	if (s->state == FAILED || s->state == AUTO_RESTART)
+		return; /* killed by a failed start, already decided */
+	bool clean = clean_exit(status) || s->ignore_main;
+	if (s->state == STARTING_ONESHOT && clean) {
+		if (s->idx < u->exec_start.n) {
+			s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
+			if (s->pid > 0)
+				return;
+			clean = false;
+		} else {
+			up(sp, i); /* ExecStartPost=, then exited (or remain) */
+			if (s->phase == PH_NONE)
+				after_exit(sp, i, true, false);
+			return;
+		}
+	}
+	if (s->ctl > 0) /* a control command of a process that is gone */
+		kill(-s->ctl, SIGKILL);
+	after_exit(sp, i, clean, WIFSIGNALED(status));
+}
+
+static void ctl_exited(struct sup *sp, size_t i, int status)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	s->ctl = 0;
+	describe(u, s->phase == PH_PRE ? "ExecStartPre" : "ExecStartPost", status);
+	if (sp->stopping || s->state == FAILED || s->state == AUTO_RESTART)
+		return;
+	if (!clean_exit(status) && !s->ignore_ctl) {
+		fail_start(sp, i, s->phase == PH_PRE ? "ExecStartPre= failed" : "ExecStartPost= failed");
+		return;
+	}
+	bool oneshot_done = u->type == SERVICE_ONESHOT && s->pid == 0 && s->phase == PH_POST;
+	next_command(sp, i);
+	if (oneshot_done && s->phase == PH_NONE && s->ctl == 0)
+		after_exit(sp, i, true, false);
+}
+
+static pid_t sync_pid; /* a stop command being waited for */
+
 static void reap(struct sup *sp)
 {
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == sync_pid)
+			sync_pid = 0;
 		for (size_t i = 0; i < sp->set.n; i++)
 			if (sp->svc[i].pid == pid) {
-				exited(sp, i, status);
+				main_exited(sp, i, status);
+				break;
+			} else if (sp->svc[i].ctl == pid) {
+				ctl_exited(sp, i, status);
 				break;
 			}
+	}
 }
 
-/* Stops the running units in reverse start order: KillSignal, then SIGKILL after
- * TimeoutStopSec. Returns once every child is gone. */
+/* Waits, reaping, until PID is gone or DEADLINE passes (then kills its group). */
+static void wait_gone(struct sup *sp, int sfd, const struct unit *u, pid_t *pid, uint64_t deadline)
+{
+	while (*pid > 0) {
+		uint64_t t = now_usec();
+		if (t >= deadline) {
+			say(u, "did not stop in time: killing");
+			kill(-*pid, SIGKILL);
+			kill(*pid, SIGKILL);
+			deadline = UINT64_MAX;
+		}
+		struct pollfd p = { sfd, POLLIN, 0 };
+		int ms = deadline == UINT64_MAX ? 1000 : (int)((deadline - t) / 1000 + 1);
+		if (poll(&p, 1, ms) > 0) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == sizeof si)
+				;
+		}
+		reap(sp);
+	}
+}
+
+/* Runs each command of LIST to its end, within TimeoutStopSec= for them all. */
+static void run_list(struct sup *sp, int sfd, const struct unit *u, const struct strv *list)
+{
+	uint64_t deadline = now_usec() + u->timeout_stop_usec;
+	for (size_t k = 0; k < list->n; k++) {
+		bool ignore;
+		sync_pid = spawn(u, list->v[k], &ignore);
+		wait_gone(sp, sfd, u, &sync_pid, deadline);
+	}
+}
+
+/* Stops the running units in reverse start order: ExecStop=, then KillSignal=
+ * to what is left, SIGKILL after TimeoutStopSec=, then ExecStopPost=. Returns
+ * once every child is gone. */
 static void stop_all(struct sup *sp, int sfd)
 {
 	sp->stopping = true;
 	for (size_t k = sp->norder; k-- > 0;) {
 		size_t i = sp->order[k];
 		struct svc *s = &sp->svc[i];
-		if (s->pid <= 0)
-			continue;
 		const struct unit *u = &sp->set.units[i];
+		bool was_up = s->state == RUNNING || s->pid > 0;
+		if (s->ctl > 0) {
+			kill(-s->ctl, SIGKILL);
+			wait_gone(sp, sfd, u, &s->ctl, UINT64_MAX);
+		}
+		if (!was_up)
+			continue;
 		say(u, "stopping");
-		kill(-s->pid, u->kill_signal);
-		kill(s->pid, u->kill_signal);
-		uint64_t deadline = now_usec() + u->timeout_stop_usec;
-		while (s->pid > 0) {
-			uint64_t t = now_usec();
-			if (t >= deadline) {
-				say(u, "did not stop in time: killing");
-				kill(-s->pid, SIGKILL);
-				kill(s->pid, SIGKILL);
-				deadline = UINT64_MAX;
-			}
-			struct pollfd p = { sfd, POLLIN, 0 };
-			int ms = deadline == UINT64_MAX ? 1000 : (int)((deadline - t) / 1000 + 1);
-			if (poll(&p, 1, ms) > 0) {
-				struct signalfd_siginfo si;
-				while (read(sfd, &si, sizeof si) == sizeof si)
-					;
-			}
-			reap(sp);
+		if (s->pid > 0)
+			run_list(sp, sfd, u, &u->exec_stop);
+		if (s->pid > 0) {
+			kill(-s->pid, u->kill_signal);
+			kill(s->pid, u->kill_signal);
+			wait_gone(sp, sfd, u, &s->pid, now_usec() + u->timeout_stop_usec);
+		}
+		run_list(sp, sfd, u, &u->exec_stop_post);
+		s->state = STOPPED;
+	}
+}
+
+/* A datagram from a service on the notify socket: READY=1 from the main process
+ * of a Type=notify unit that is starting makes it up (NotifyAccess=main). */
+static void notified(struct sup *sp, int nfd)
+{
+	for (;;) {
+		char buf[4096];
+		union {
+			struct cmsghdr h;
+			char space[CMSG_SPACE(sizeof(struct ucred))];
+		} ctl;
+		struct iovec iov = { buf, sizeof buf - 1 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl,
+				    .msg_controllen = sizeof ctl };
+		ssize_t n = recvmsg(nfd, &m, MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		buf[n] = '\0';
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		if (!c || c->cmsg_type != SCM_CREDENTIALS)
+			continue;
+		struct ucred cred;
+		memcpy(&cred, CMSG_DATA(c), sizeof cred);
+		for (size_t i = 0; i < sp->set.n; i++) {
+			struct svc *s = &sp->svc[i];
+			if (s->pid != cred.pid || sp->set.units[i].type != SERVICE_NOTIFY || s->state != STARTING)
+				continue;
+			for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+				if (!strcmp(line, "READY=1"))
+					up(sp, i);
 		}
 	}
+}
+
+static int notify_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int len = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "berth-notify-%d", (int)getpid());
+	int on = 1;
+	if (bind(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)len)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) {
+		close(fd);
+		return -1;
+	}
+	snprintf(notify_path, sizeof notify_path, "@%s", a.sun_path + 1);
+	return fd;
 }
 
 int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line)
@@ -373,6 +577,9 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 		perror("berth-init: signalfd");
 		goto out;
 	}
+	int nfd = notify_socket();
+	if (nfd < 0)
+		perror("berth-init: notify socket (Type=notify units will time out)");
 	advance(&sp);
 	bool announced = false;
 	for (;;) {
@@ -382,13 +589,18 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 			announced = true;
 		}
 		uint64_t t = now_usec(), next = UINT64_MAX;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at < next)
 				next = sp.svc[i].restart_at;
+			if (sp.svc[i].state == STARTING && sp.svc[i].deadline < next)
+				next = sp.svc[i].deadline;
+		}
 		int ms = next == UINT64_MAX ? -1 : next <= t ? 0 : (int)((next - t + 999) / 1000);
-		struct pollfd p = { sfd, POLLIN, 0 };
-		if (poll(&p, 1, ms) < 0 && errno != EINTR)
+		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { nfd, POLLIN, 0 } };
+		if (poll(p, nfd < 0 ? 1 : 2, ms) < 0 && errno != EINTR)
 			break;
+		if (nfd >= 0 && (p[1].revents & POLLIN))
+			notified(&sp, nfd);
 		bool term = false;
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof si) == sizeof si)
@@ -398,13 +610,18 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 		if (term)
 			break;
 		t = now_usec();
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at <= t)
 				start(&sp, i);
+			else if (sp.svc[i].state == STARTING && sp.svc[i].deadline <= t)
+				fail_start(&sp, i, "start timed out (TimeoutStartSec=)");
+		}
 		advance(&sp);
 	}
 	stop_all(&sp, sfd);
 	close(sfd);
+	if (nfd >= 0)
+		close(nfd);
 	rc = 0;
 out:
 	for (size_t i = 0; i < n; i++)

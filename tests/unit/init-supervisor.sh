@@ -2,8 +2,10 @@
 # init's supervisor, run as an ordinary process (host flavour, sanitizers on) on
 # real processes: ordering (After=, oneshot with several ExecStart), Environment=
 # expansion, Restart=on-failure within StartLimitBurst, the ready line, orphans
-# reaped, a unit with errors reported with file and line and not started, and on
-# SIGTERM every service stopped, nothing left behind.
+# reaped, a unit with errors reported with file and line and not started,
+# ExecStartPre=/ExecStartPost= (and the '-' prefix), Type=notify with READY=1 and
+# TimeoutStartSec=, and on SIGTERM ExecStop=, the kill signal and ExecStopPost=,
+# every service stopped, nothing left behind.
 . "$TOPDIR/tests/lib/common.sh"
 make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
 init=$O/build/host-bin/berth-init
@@ -20,7 +22,29 @@ cat > "$U/web.service" <<EOT
 After=prep.service
 [Service]
 Environment=GREETING=hello "WHO=the world"
+ExecStartPre=-/bin/false
+ExecStartPre=/bin/sh -c 'echo web-pre >> $L'
 ExecStart=/bin/sh -c 'echo "web \$GREETING \$WHO \$\$" >> $L; exec sleep 100'
+ExecStartPost=/bin/sh -c 'echo web-post >> $L'
+ExecStop=/bin/sh -c 'echo web-stop >> $L'
+ExecStopPost=/bin/sh -c 'echo web-stop-post >> $L'
+EOT
+cat > "$U/prefail.service" <<EOT
+[Service]
+ExecStartPre=/bin/false
+ExecStart=/bin/sh -c 'echo prefail-ran >> $L'
+EOT
+cat > "$U/ready.service" <<EOT
+[Service]
+Type=notify
+ExecStart=/usr/bin/python3 -c 'import os, socket, time; time.sleep(0.3); s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect("\\0" + os.environ["NOTIFY_SOCKET"][1:]); s.send(b"STATUS=up\\nREADY=1"); open("$L", "a").write("ready-sent\\n"); time.sleep(100)'
+ExecStartPost=/bin/sh -c 'echo ready-post >> $L'
+EOT
+cat > "$U/mute.service" <<EOT
+[Service]
+Type=notify
+TimeoutStartSec=500ms
+ExecStart=/bin/sleep 100
 EOT
 cat > "$U/crash.service" <<EOT
 [Unit]
@@ -43,8 +67,8 @@ Restart=sometimes
 EOT
 cat > "$U/default.target" <<EOT
 [Unit]
-Wants=prep.service web.service crash.service orphan.service bad.service
-After=prep.service web.service
+Wants=prep.service web.service crash.service orphan.service bad.service prefail.service ready.service mute.service
+After=prep.service web.service ready.service
 EOT
 
 "$init" --units "$U" >"$T/out" 2>&1 &
@@ -59,8 +83,17 @@ assert_contains "$T/out" "error: $U/bad.service:3: invalid Restart=sometimes"
 assert_contains "$T/out" "bad.service: not started: $U/bad.service:3: invalid Restart=sometimes"
 assert_contains "$T/out" "crash.service: failed: start limit hit (3 starts within 10000 ms)"
 [ "$(grep -c '^crash$' "$L")" = 3 ] || fail "crash.service ran $(grep -c '^crash$' "$L") times, expected 3"
-[ "$(grep -n . "$L" | grep -E 'prep$|prep2$|web ' | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')" = "prep prep web  " ] ||
-	{ cat "$L"; fail "prep, prep2 and web did not start in that order"; }
+# Type=simple: ExecStartPost= runs once the main process is forked, alongside it.
+order=$(grep -E '^(prep|prep2|web-pre|web-post)$' "$L" | tr '\n' ' ')
+[ "$order" = "prep prep2 web-pre web-post " ] || fail "prep, prep2, web-pre, web-post ran in this order: $order"
+[ "$(grep -n -E '^web-pre$' "$L" | cut -d: -f1)" -lt "$(grep -n '^web hello' "$L" | cut -d: -f1)" ] ||
+	fail "web's main process ran before its ExecStartPre="
+assert_contains "$T/out" "prefail.service: ExecStartPre= failed"
+assert_not_contains "$L" "prefail-ran"
+[ "$(grep -E '^ready' "$L" | tr '\n' ' ')" = "ready-sent ready-post " ] || { cat "$L"; fail "ExecStartPost= of the notify unit ran before READY=1"; }
+assert_contains "$T/out" "ready.service: ready"
+assert_contains "$T/out" "mute.service: start timed out (TimeoutStartSec=)"
+[ "$(grep -c 'mute.service: failed' "$T/out")" = 1 ] || fail "mute.service failed more than once"
 assert_contains "$L" "web hello the world"
 ok "order and environment"
 orphan=$(cat "$T/orphan.pid")
@@ -73,7 +106,8 @@ kill -0 "$web" || fail "web.service is not running"
 kill -TERM $pid
 wait $pid || fail "berth-init exited with status $?"
 assert_contains "$T/out" "web.service: stopping"
-assert_contains "$T/out" "web.service: killed by signal 15"
+assert_contains "$T/out" "web.service: main process killed by signal 15"
+[ "$(grep -E '^web-stop' "$L" | tr '\n' ' ')" = "web-stop web-stop-post " ] || { cat "$L"; fail "ExecStop= and ExecStopPost= did not run in order"; }
 ! kill -0 "$web" 2>/dev/null || fail "web.service's process $web outlived init"
 ! grep -q "ERROR: AddressSanitizer\|runtime error" "$T/out" || fail "a sanitizer reported a problem"
 ok "stopped cleanly"
