@@ -8,6 +8,8 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <poll.h>
 #include <signal.h>
@@ -90,6 +92,19 @@ static int build_env(const struct unit *u, struct strv *env, char *err, int errl
 {
 	if (strv_add(env, "PATH=/usr/sbin:/usr/bin:/sbin:/bin") < 0)
 		return -1;
+	struct passwd *pw = u->user ? getpwnam(u->user) : NULL;
+	if (pw) {
+		char v[600];
+		const char *names[] = { "USER", "LOGNAME" };
+		for (int k = 0; k < 2; k++) {
+			snprintf(v, sizeof v, "%s=%s", names[k], pw->pw_name);
+			if (strv_add(env, v) < 0)
+				return -1;
+		}
+		snprintf(v, sizeof v, "HOME=%s", pw->pw_dir);
+		if (strv_add(env, v) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < u->environment_files.n; i++) {
 		const char *f = u->environment_files.v[i];
 		bool optional = *f == '-';
@@ -117,6 +132,37 @@ static const char *lookup(const char *name, int len, void *ctx)
 	return environ_get(ctx, name, len);
 }
 
+/* In the child: become User= and Group= (the user's own group if no Group=),
+ * with no supplementary groups but the user's. */
+static int drop_privileges(const struct unit *u)
+{
+	if (!u->user && !u->group)
+		return 0;
+	struct passwd *pw = NULL;
+	gid_t gid = getgid();
+	if (u->user && !(pw = getpwnam(u->user))) {
+		fprintf(stderr, "berth-init: %s: User=%s: no such user\n", u->name, u->user);
+		return -1;
+	}
+	if (pw)
+		gid = pw->pw_gid;
+	if (u->group) {
+		struct group *gr = getgrnam(u->group);
+		if (!gr) {
+			fprintf(stderr, "berth-init: %s: Group=%s: no such group\n", u->name, u->group);
+			return -1;
+		}
+		gid = gr->gr_gid;
+	}
+	if ((pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL)) < 0 || setgid(gid) < 0 ||
+	    (pw && setuid(pw->pw_uid) < 0)) {
+		fprintf(stderr, "berth-init: %s: cannot change to User=%s Group=%s: %s\n", u->name,
+			u->user ? u->user : "", u->group ? u->group : "", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static char notify_path[108]; /* NOTIFY_SOCKET, "@..." for the abstract namespace */
 
 /* Forks and execs LINE of unit U; returns the pid, or -1 with a message. *IGNORE
@@ -141,8 +187,12 @@ static pid_t spawn(const struct unit *u, const char *line, bool *ignore)
 		sigfillset(&all);
 		sigprocmask(SIG_UNBLOCK, &all, NULL);
 		setsid();
-		if (u->working_directory && chdir(u->working_directory) < 0)
+		if (drop_privileges(u) < 0)
+			_exit(216);
+		if (u->working_directory && chdir(u->working_directory) < 0) {
+			fprintf(stderr, "berth-init: %s: WorkingDirectory=%s: %s\n", u->name, u->working_directory, strerror(errno));
 			_exit(200);
+		}
 		execve(el.path, el.argv, env.v);
 		fprintf(stderr, "berth-init: %s: exec %s: %s\n", u->name, el.path, strerror(errno));
 		_exit(203);

@@ -11,6 +11,7 @@ make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1
 init=$O/build/host-bin/berth-init
 U=$T/units L=$T/log
 mkdir -p "$U"
+chmod 1777 "$T" # the User=nobody service writes here
 cat > "$U/prep.service" <<EOT
 [Service]
 Type=oneshot
@@ -40,6 +41,14 @@ Type=notify
 ExecStart=/usr/bin/python3 -c 'import os, socket, time; time.sleep(0.3); s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.connect("\\0" + os.environ["NOTIFY_SOCKET"][1:]); s.send(b"STATUS=up\\nREADY=1"); open("$L", "a").write("ready-sent\\n"); time.sleep(100)'
 ExecStartPost=/bin/sh -c 'echo ready-post >> $L'
 EOT
+cat > "$U/asnobody.service" <<EOT
+[Service]
+Type=oneshot
+User=nobody
+Group=nogroup
+WorkingDirectory=/
+ExecStart=/bin/sh -c 'echo "id \$(id -u):\$(id -g) \$USER \$(pwd)" > $T/whoami'
+EOT
 cat > "$U/mute.service" <<EOT
 [Service]
 Type=notify
@@ -67,7 +76,7 @@ Restart=sometimes
 EOT
 cat > "$U/default.target" <<EOT
 [Unit]
-Wants=prep.service web.service crash.service orphan.service bad.service prefail.service ready.service mute.service
+Wants=prep.service web.service crash.service orphan.service bad.service prefail.service ready.service mute.service asnobody.service
 After=prep.service web.service ready.service
 EOT
 
@@ -92,6 +101,7 @@ assert_contains "$T/out" "prefail.service: ExecStartPre= failed"
 assert_not_contains "$L" "prefail-ran"
 [ "$(grep -E '^ready' "$L" | tr '\n' ' ')" = "ready-sent ready-post " ] || { cat "$L"; fail "ExecStartPost= of the notify unit ran before READY=1"; }
 assert_contains "$T/out" "ready.service: ready"
+assert_contains "$T/whoami" "id $(id -u nobody):$(getent group nogroup | cut -d: -f3) nobody /"
 assert_contains "$T/out" "mute.service: start timed out (TimeoutStartSec=)"
 [ "$(grep -c 'mute.service: failed' "$T/out")" = 1 ] || fail "mute.service failed more than once"
 assert_contains "$L" "web hello the world"
