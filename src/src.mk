@@ -55,24 +55,25 @@ fuzz: $(addprefix $(BUILD_DIR)/fuzz/,$(FUZZ_TARGETS))
 			$(BUILD_DIR)/fuzz/corpus-$(t:fuzz-%=%) $(TOPDIR)/tests/fuzz/corpus-$(t:fuzz-%=%) \
 			2> $(BUILD_DIR)/fuzz/$(t).log && tail -n 12 $(BUILD_DIR)/fuzz/$(t).log &&) true
 
-# Berth's programs, host flavour, for tests: build/host-bin/NAME from src/NAME/*.c.
+# Berth's programs, host flavour, for tests: build/host-bin/NAME from src/NAME/*.c
+# (src/init is init, src/initctl is initctl).
 HOST_PROGRAMS := $(patsubst $(TOPDIR)/src/%/,%,$(filter-out $(TOPDIR)/src/lib/,$(wildcard $(TOPDIR)/src/*/)))
-$(BUILD_DIR)/host-bin/berth-%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) \
+$(BUILD_DIR)/host-bin/%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) \
 		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -o $@ $(wildcard $(TOPDIR)/src/$*/*.c) \
 		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS)) $(HOST_SAN_LDFLAGS)
 
 .PHONY: host-programs
-host-programs: $(addprefix $(BUILD_DIR)/host-bin/berth-,$(HOST_PROGRAMS))
+host-programs: $(addprefix $(BUILD_DIR)/host-bin/,$(HOST_PROGRAMS))
 # The library's objects are kept between builds, not removed as intermediates.
 .SECONDARY: $(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(LIB_SRCS))
 
 # The same programs in the target flavour: static against musl.
-$(BUILD_DIR)/target-bin/berth-%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) $(TARGET_OBJ)/libberth.a
+$(BUILD_DIR)/target-bin/%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) $(TARGET_OBJ)/libberth.a
 	@mkdir -p $(@D)
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $(wildcard $(TOPDIR)/src/$*/*.c) $(TARGET_OBJ)/libberth.a $(TARGET_LDFLAGS)
 
 .PHONY: target-programs
-target-programs: $(addprefix $(BUILD_DIR)/target-bin/berth-,$(HOST_PROGRAMS))
+target-programs: $(addprefix $(BUILD_DIR)/target-bin/,$(HOST_PROGRAMS))

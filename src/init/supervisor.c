@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -29,12 +30,13 @@
 #include "../lib/execline.h"
 #include "../lib/unitdirs.h"
 
-enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART, STOPPED };
+enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART,
+	     STOPPING, STOPPED };
 static const char *const state_names[] = { "waiting", "starting", "starting", "running", "exited",
-					   "failed", "skipped", "auto-restart", "stopped" };
+					   "failed", "skipped", "auto-restart", "stopping", "stopped" };
 /* Which commands a unit's control process runs: ExecStartPre= before the main
  * process, ExecStartPost= after it started (ready, for notify). */
-enum phase { PH_NONE, PH_PRE, PH_POST };
+enum phase { PH_NONE, PH_PRE, PH_POST, PH_STOP, PH_KILL, PH_STOPPOST };
 
 struct svc {
 	enum state state;
@@ -43,7 +45,9 @@ struct svc {
 	pid_t ctl;            /* the control process (ExecStartPre=, ExecStartPost=) */
 	bool ignore_main, ignore_ctl; /* their command lines had the '-' prefix */
 	size_t idx;           /* the next command of the current list */
-	uint64_t deadline;    /* STARTING: TimeoutStartSec= runs out */
+	uint64_t deadline;    /* STARTING, STOPPING: TimeoutStartSec=/TimeoutStopSec= run out */
+	bool start_after_stop; /* restart: start again once stopped */
+	uint64_t since;       /* when the state last changed, for status */
 	uint64_t restart_at;  /* AUTO_RESTART: when */
 	uint64_t *starts;     /* the last start_limit_burst start times */
 	unsigned nstarts;
@@ -55,6 +59,7 @@ struct sup {
 	bool *in;             /* pulled in by the goal */
 	size_t *order, norder;
 	bool ready, stopping;
+	int sfd, nfd, cfd;    /* signals, notify socket, control socket */
 };
 
 static uint64_t now_usec(void)
@@ -82,7 +87,7 @@ static bool settled(const struct svc *s, const struct unit *u)
 	case RUNNING: return u->type != SERVICE_ONESHOT || u->remain_after_exit;
 	/* A service waiting to restart has started once: what is ordered after it
 	 * goes on, as with systemd's start job. */
-	case EXITED: case FAILED: case SKIPPED: case AUTO_RESTART: return true;
+	case EXITED: case FAILED: case SKIPPED: case AUTO_RESTART: case STOPPING: case STOPPED: return true;
 	default: return false;
 	}
 }
@@ -228,6 +233,7 @@ static void next_command(struct sup *sp, size_t i);
 static void up(struct sup *sp, size_t i);
 static void fail_start(struct sup *sp, size_t i, const char *why);
 static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled);
+static void next_stop_command(struct sup *sp, size_t i);
 
 static void start(struct sup *sp, size_t i)
 {
@@ -313,6 +319,7 @@ static void up(struct sup *sp, size_t i)
 {
 	struct svc *s = &sp->svc[i];
 	s->state = RUNNING;
+	s->since = now_usec();
 	if (sp->set.units[i].type == SERVICE_NOTIFY)
 		say(&sp->set.units[i], "ready");
 	s->phase = PH_POST;
@@ -400,6 +407,7 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 		s->state = u->remain_after_exit ? RUNNING : EXITED;
 	else
 		s->state = FAILED;
+	s->since = now_usec();
 	say(u, "%s", state_names[s->state]);
 }
 
@@ -409,8 +417,12 @@ static void main_exited(struct sup *sp, size_t i, int status)
 	struct svc *s = &sp->svc[i];
 	s->pid = 0;
 	describe(u, "main process", status);
-	if (sp->stopping) {
-		s->state = STOPPED;
+	if (s->state == STOPPING) {
+		if (s->phase == PH_KILL) {
+			s->phase = PH_STOPPOST;
+			s->idx = 0;
+			next_stop_command(sp, i);
+		}
 		return;
 	}
 	if (s->state == FAILED || s->state == AUTO_RESTART)
@@ -439,8 +451,14 @@ static void ctl_exited(struct sup *sp, size_t i, int status)
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
 	s->ctl = 0;
-	describe(u, s->phase == PH_PRE ? "ExecStartPre" : "ExecStartPost", status);
-	if (sp->stopping || s->state == FAILED || s->state == AUTO_RESTART)
+	static const char *const what[] = { "control process", "ExecStartPre", "ExecStartPost",
+					    "ExecStop", "control process", "ExecStopPost" };
+	describe(u, what[s->phase], status);
+	if (s->state == STOPPING) {
+		next_stop_command(sp, i);
+		return;
+	}
+	if (s->state == FAILED || s->state == AUTO_RESTART)
 		return;
 	if (!clean_exit(status) && !s->ignore_ctl) {
 		fail_start(sp, i, s->phase == PH_PRE ? "ExecStartPre= failed" : "ExecStartPost= failed");
@@ -452,15 +470,11 @@ static void ctl_exited(struct sup *sp, size_t i, int status)
 		after_exit(sp, i, true, false);
 }
 
-static pid_t sync_pid; /* a stop command being waited for */
-
 static void reap(struct sup *sp)
 {
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid == sync_pid)
-			sync_pid = 0;
 		for (size_t i = 0; i < sp->set.n; i++)
 			if (sp->svc[i].pid == pid) {
 				main_exited(sp, i, status);
@@ -472,67 +486,89 @@ static void reap(struct sup *sp)
 	}
 }
 
-/* Waits, reaping, until PID is gone or DEADLINE passes (then kills its group). */
-static void wait_gone(struct sup *sp, int sfd, const struct unit *u, pid_t *pid, uint64_t deadline)
+/* Stops unit I without waiting: ExecStop= (control process), KillSignal= to what
+ * is left, SIGKILL after TimeoutStopSec=, then ExecStopPost=; the event loop
+ * carries it through. */
+static void next_stop_command(struct sup *sp, size_t i)
 {
-	while (*pid > 0) {
-		uint64_t t = now_usec();
-		if (t >= deadline) {
-			say(u, "did not stop in time: killing");
-			kill(-*pid, SIGKILL);
-			kill(*pid, SIGKILL);
-			deadline = UINT64_MAX;
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	if (s->phase == PH_STOP) {
+		if (s->pid > 0 && s->idx < u->exec_stop.n) {
+			s->ctl = spawn(u, u->exec_stop.v[s->idx++], &s->ignore_ctl);
+			if (s->ctl > 0)
+				return;
 		}
-		struct pollfd p = { sfd, POLLIN, 0 };
-		int ms = deadline == UINT64_MAX ? 1000 : (int)((deadline - t) / 1000 + 1);
-		if (poll(&p, 1, ms) > 0) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) == sizeof si)
-				;
-		}
-		reap(sp);
-	}
-}
-
-/* Runs each command of LIST to its end, within TimeoutStopSec= for them all. */
-static void run_list(struct sup *sp, int sfd, const struct unit *u, const struct strv *list)
-{
-	uint64_t deadline = now_usec() + u->timeout_stop_usec;
-	for (size_t k = 0; k < list->n; k++) {
-		bool ignore;
-		sync_pid = spawn(u, list->v[k], &ignore);
-		wait_gone(sp, sfd, u, &sync_pid, deadline);
-	}
-}
-
-/* Stops the running units in reverse start order: ExecStop=, then KillSignal=
- * to what is left, SIGKILL after TimeoutStopSec=, then ExecStopPost=. Returns
- * once every child is gone. */
-static void stop_all(struct sup *sp, int sfd)
-{
-	sp->stopping = true;
-	for (size_t k = sp->norder; k-- > 0;) {
-		size_t i = sp->order[k];
-		struct svc *s = &sp->svc[i];
-		const struct unit *u = &sp->set.units[i];
-		bool was_up = s->state == RUNNING || s->pid > 0;
-		if (s->ctl > 0) {
-			kill(-s->ctl, SIGKILL);
-			wait_gone(sp, sfd, u, &s->ctl, UINT64_MAX);
-		}
-		if (!was_up)
-			continue;
-		say(u, "stopping");
-		if (s->pid > 0)
-			run_list(sp, sfd, u, &u->exec_stop);
 		if (s->pid > 0) {
+			s->phase = PH_KILL;
 			kill(-s->pid, u->kill_signal);
 			kill(s->pid, u->kill_signal);
-			wait_gone(sp, sfd, u, &s->pid, now_usec() + u->timeout_stop_usec);
+			return;
 		}
-		run_list(sp, sfd, u, &u->exec_stop_post);
-		s->state = STOPPED;
+		s->phase = PH_STOPPOST;
+		s->idx = 0;
 	}
+	if (s->phase == PH_STOPPOST && s->idx < u->exec_stop_post.n) {
+		s->ctl = spawn(u, u->exec_stop_post.v[s->idx++], &s->ignore_ctl);
+		if (s->ctl > 0)
+			return;
+	}
+	s->phase = PH_NONE;
+	s->state = STOPPED;
+	s->since = now_usec();
+	say(u, "stopped");
+	if (s->start_after_stop && !sp->stopping) {
+		s->start_after_stop = false;
+		start(sp, i);
+	}
+}
+
+/* Returns false if the unit was not running (nothing to stop). */
+static bool stop_unit(struct sup *sp, size_t i)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	if (s->state == AUTO_RESTART) {
+		s->state = STOPPED;
+		s->since = now_usec();
+		return true;
+	}
+	if (s->state == STOPPING)
+		return true;
+	if (s->pid <= 0 && s->ctl <= 0 && s->state != RUNNING)
+		return false;
+	say(u, "stopping");
+	if (s->ctl > 0) /* a start-up command in progress */
+		kill(-s->ctl, SIGKILL);
+	s->state = STOPPING;
+	s->deadline = now_usec() + u->timeout_stop_usec;
+	s->phase = PH_STOP;
+	s->idx = 0;
+	if (s->ctl <= 0)
+		next_stop_command(sp, i);
+	return true;
+}
+
+static bool pump(struct sup *sp);
+static void control_request(struct sup *sp);
+
+/* Stops every unit in reverse start order, one after the other. */
+static void stop_all(struct sup *sp)
+{
+	sp->stopping = true;
+	for (size_t i = 0; i < sp->set.n; i++)
+		if (sp->svc[i].state == AUTO_RESTART)
+			sp->svc[i].state = STOPPED;
+	for (size_t k = sp->norder; k-- > 0;) {
+		size_t i = sp->order[k];
+		if (stop_unit(sp, i))
+			while (sp->svc[i].state == STOPPING)
+				pump(sp);
+	}
+	for (size_t i = 0; i < sp->set.n; i++) /* started by hand, outside the goal */
+		if (stop_unit(sp, i))
+			while (sp->svc[i].state == STOPPING)
+				pump(sp);
 }
 
 /* A datagram from a service on the notify socket: READY=1 from the main process
@@ -585,7 +621,180 @@ static int notify_socket(void)
 	return fd;
 }
 
-int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line)
+/* systemctl's words for a unit's state. */
+static const char *active_state(const struct svc *s)
+{
+	switch (s->state) {
+	case STARTING: case STARTING_ONESHOT: case AUTO_RESTART: return "activating";
+	case RUNNING: return "active";
+	case FAILED: return "failed";
+	case STOPPING: return "deactivating";
+	default: return "inactive";
+	}
+}
+
+static const char *sub_state(const struct svc *s)
+{
+	switch (s->state) {
+	case STARTING: case STARTING_ONESHOT: return "start";
+	case AUTO_RESTART: return "auto-restart";
+	case RUNNING: return s->pid > 0 ? "running" : "exited";
+	case FAILED: return "Result: exit-code";
+	case STOPPING: return "stop";
+	case SKIPPED: return "dead, condition failed";
+	default: return "dead";
+	}
+}
+
+/* The status of unit I, as `systemctl status` shows it. */
+static void status_text(struct sup *sp, size_t i, FILE *out)
+{
+	const struct unit *u = &sp->set.units[i];
+	const struct svc *s = &sp->svc[i];
+	fprintf(out, "* %s%s%s\n", u->name, u->description ? " - " : "", u->description ? u->description : "");
+	if (u->nerrors)
+		fprintf(out, "     Loaded: error (%s): %s\n", u->path, u->diags[0].msg);
+	else
+		fprintf(out, "     Loaded: loaded (%s)\n", u->path);
+	fprintf(out, "     Active: %s (%s)", active_state(s), sub_state(s));
+	if (s->since)
+		fprintf(out, " since %llu s ago", (unsigned long long)((now_usec() - s->since) / 1000000));
+	fputc('\n', out);
+	if (s->pid > 0)
+		fprintf(out, "   Main PID: %d\n", (int)s->pid);
+	if (u->kind == UNIT_SERVICE)
+		fprintf(out, "     Starts: %u\n", s->nstarts);
+}
+
+/* One request on the control socket (docs/init.md): a line "COMMAND [UNIT]"; the
+ * answer is a line with an exit status, then text. Changes need root, checked
+ * with the peer's credentials. A client gets 200 ms to send its line. */
+static void control_request(struct sup *sp)
+{
+	int c = accept4(sp->cfd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	struct ucred cred;
+	socklen_t cl = sizeof cred;
+	struct timeval tv = { 0, 200000 };
+	char req[512];
+	ssize_t n = -1;
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 &&
+	    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+	    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
+		n = recv(c, req, sizeof req - 1, 0);
+	if (n <= 0) {
+		close(c);
+		return;
+	}
+	req[n] = '\0';
+	req[strcspn(req, "\r\n")] = '\0';
+	char *cmd = strtok(req, " "), *arg = strtok(NULL, " ");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (!out) {
+		close(c);
+		return;
+	}
+	int code = 0;
+	long i = arg ? dep_find(sp->set.units, sp->set.n, arg) : -1;
+	bool change = cmd && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart"));
+	if (!cmd) {
+		code = 1;
+		fputs("empty request\n", out);
+	} else if (!strcmp(cmd, "list")) {
+		for (size_t k = 0; k < sp->set.n; k++)
+			fprintf(out, "%-32s %-12s %-14s %s\n", sp->set.units[k].name, active_state(&sp->svc[k]),
+				sub_state(&sp->svc[k]), sp->set.units[k].description ? sp->set.units[k].description : "");
+	} else if (strcmp(cmd, "status") && strcmp(cmd, "is-active") && !change) {
+		code = 1;
+		fprintf(out, "unknown command: %s\n", cmd);
+	} else if (i < 0) {
+		code = 4;
+		fprintf(out, "Unit %s could not be found.\n", arg ? arg : "(none)");
+	} else if (!strcmp(cmd, "status")) {
+		status_text(sp, (size_t)i, out);
+		code = sp->svc[i].state == RUNNING ? 0 : 3;
+	} else if (!strcmp(cmd, "is-active")) {
+		fprintf(out, "%s\n", active_state(&sp->svc[i]));
+		code = sp->svc[i].state == RUNNING ? 0 : 3;
+	} else if (cred.uid != 0) {
+		code = 5;
+		fprintf(out, "%s %s: permission denied (root only)\n", cmd, arg);
+	} else {
+		struct svc *s = &sp->svc[i];
+		if (!strcmp(cmd, "stop")) {
+			s->start_after_stop = false;
+			if (!stop_unit(sp, (size_t)i))
+				fprintf(out, "%s is not active\n", arg);
+		} else if (!strcmp(cmd, "restart") && stop_unit(sp, (size_t)i)) {
+			if (s->state == STOPPING)
+				s->start_after_stop = true;
+			else
+				start(sp, (size_t)i);
+		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
+			   s->state != STOPPING) {
+			start(sp, (size_t)i);
+		}
+	}
+	fclose(out);
+	char head[16];
+	int hl = snprintf(head, sizeof head, "%d\n", code);
+	if (send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && len)
+		send(c, text, len, MSG_NOSIGNAL);
+	free(text);
+	close(c);
+}
+
+/* One turn of the event loop: waits for a signal, a notification, a control
+ * request or the next timer, and handles them. Returns true on SIGTERM/SIGINT. */
+static bool pump(struct sup *sp)
+{
+	uint64_t t = now_usec(), next = UINT64_MAX;
+	for (size_t i = 0; i < sp->set.n; i++) {
+		const struct svc *s = &sp->svc[i];
+		if (s->state == AUTO_RESTART && s->restart_at < next)
+			next = s->restart_at;
+		if ((s->state == STARTING || s->state == STOPPING) && s->deadline < next)
+			next = s->deadline;
+	}
+	int ms = next == UINT64_MAX ? -1 : next <= t ? 0 : (int)((next - t + 999) / 1000);
+	struct pollfd p[3] = { { sp->sfd, POLLIN, 0 }, { sp->nfd, POLLIN, 0 }, { sp->cfd, POLLIN, 0 } };
+	if (poll(p, 3, ms) < 0 && errno != EINTR)
+		return true;
+	if (sp->nfd >= 0 && (p[1].revents & POLLIN))
+		notified(sp, sp->nfd);
+	if (sp->cfd >= 0 && (p[2].revents & POLLIN) && !sp->stopping)
+		control_request(sp);
+	bool term = false;
+	struct signalfd_siginfo si;
+	while (read(sp->sfd, &si, sizeof si) == sizeof si)
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			term = true;
+	reap(sp);
+	t = now_usec();
+	for (size_t i = 0; i < sp->set.n; i++) {
+		struct svc *s = &sp->svc[i];
+		if (s->state == AUTO_RESTART && s->restart_at <= t && !sp->stopping)
+			start(sp, i);
+		else if (s->state == STARTING && s->deadline <= t)
+			fail_start(sp, i, "start timed out (TimeoutStartSec=)");
+		else if (s->state == STOPPING && s->deadline <= t) {
+			say(&sp->set.units[i], "did not stop in time: killing");
+			if (s->pid > 0)
+				kill(-s->pid, SIGKILL), kill(s->pid, SIGKILL);
+			if (s->ctl > 0)
+				kill(-s->ctl, SIGKILL);
+			s->deadline = UINT64_MAX;
+		}
+	}
+	advance(sp);
+	return term;
+}
+
+int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line,
+	      int control)
 {
 	struct sup sp = { 0 };
 	char host[256] = "localhost";
@@ -630,6 +839,9 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 	int nfd = notify_socket();
 	if (nfd < 0)
 		perror("berth-init: notify socket (Type=notify units will time out)");
+	sp.sfd = sfd;
+	sp.nfd = nfd;
+	sp.cfd = control >= 0 ? control : -1;
 	advance(&sp);
 	bool announced = false;
 	for (;;) {
@@ -638,37 +850,10 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 			fflush(stdout);
 			announced = true;
 		}
-		uint64_t t = now_usec(), next = UINT64_MAX;
-		for (size_t i = 0; i < n; i++) {
-			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at < next)
-				next = sp.svc[i].restart_at;
-			if (sp.svc[i].state == STARTING && sp.svc[i].deadline < next)
-				next = sp.svc[i].deadline;
-		}
-		int ms = next == UINT64_MAX ? -1 : next <= t ? 0 : (int)((next - t + 999) / 1000);
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { nfd, POLLIN, 0 } };
-		if (poll(p, nfd < 0 ? 1 : 2, ms) < 0 && errno != EINTR)
+		if (pump(&sp))
 			break;
-		if (nfd >= 0 && (p[1].revents & POLLIN))
-			notified(&sp, nfd);
-		bool term = false;
-		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof si) == sizeof si)
-			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-				term = true;
-		reap(&sp);
-		if (term)
-			break;
-		t = now_usec();
-		for (size_t i = 0; i < n; i++) {
-			if (sp.svc[i].state == AUTO_RESTART && sp.svc[i].restart_at <= t)
-				start(&sp, i);
-			else if (sp.svc[i].state == STARTING && sp.svc[i].deadline <= t)
-				fail_start(&sp, i, "start timed out (TimeoutStartSec=)");
-		}
-		advance(&sp);
 	}
-	stop_all(&sp, sfd);
+	stop_all(&sp);
 	close(sfd);
 	if (nfd >= 0)
 		close(nfd);

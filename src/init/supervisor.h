@@ -10,7 +10,8 @@
 /* Runs until SIGTERM or SIGINT, then stops every unit and returns 0 (1 if the
  * goal cannot be found or ordered). DIRS are the unit directories, lowest
  * priority first. READY_LINE is printed when every unit of the goal has started
- * (or failed). */
-int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line);
+ * (or failed). CONTROL is a listening unix socket for initctl (control.h), or -1. */
+int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line,
+	      int control);
 
 #endif

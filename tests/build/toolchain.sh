@@ -42,8 +42,8 @@ assert_contains "$T/members" "execline.o"
 
 # And Berth's programs: static, small.
 make --no-print-directory -C "$TOPDIR" O="$O" target-programs >"$T/progs.log" 2>&1 || { cat "$T/progs.log"; fail "make target-programs failed"; }
-file "$O/build/target-bin/berth-init" | tee "$T/init.txt"
+file "$O/build/target-bin/init" | tee "$T/init.txt"
 assert_contains "$T/init.txt" "statically linked"
-size=$(stat -c %s "$O/build/target-bin/berth-init")
-[ "$size" -lt 204800 ] || fail "berth-init is $size bytes (target: under 200 KB)"
-ok "berth-init: $size bytes"
+size=$(stat -c %s "$O/build/target-bin/init")
+[ "$size" -lt 204800 ] || fail "init is $size bytes (target: under 200 KB)"
+ok "init: $size bytes"

@@ -8,7 +8,7 @@
 # every service stopped, nothing left behind.
 . "$TOPDIR/tests/lib/common.sh"
 make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/berth-init
+init=$O/build/host-bin/init
 U=$T/units L=$T/log
 mkdir -p "$U"
 chmod 1777 "$T" # the User=nobody service writes here

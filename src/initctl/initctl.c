@@ -1,0 +1,79 @@
+/* initctl: talks to berth-init over its control socket (docs/init.md).
+ *   initctl [-s SOCKET] list | status UNIT | is-active UNIT | start UNIT |
+ *           stop UNIT | restart UNIT
+ * Prints init's answer and exits with its status, as systemctl does: 0 success,
+ * 3 not active, 4 no such unit, 5 permission denied, 1 anything else. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int usage(void)
+{
+	fputs("usage: initctl [-s SOCKET] list | status UNIT | is-active UNIT | start UNIT | stop UNIT | restart UNIT\n",
+	      stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = getenv("BERTH_INIT_SOCKET");
+	if (!path)
+		path = "/run/berth/init.sock";
+	int a = 1;
+	if (a + 1 < argc && !strcmp(argv[a], "-s")) {
+		path = argv[a + 1];
+		a += 2;
+	}
+	if (a >= argc || argc - a > 2 || strchr(argv[a], ' ') || (argc - a == 2 && strchr(argv[a + 1], ' ')))
+		return usage();
+	char req[512];
+	int n = snprintf(req, sizeof req, "%s%s%s\n", argv[a], argc - a == 2 ? " " : "", argc - a == 2 ? argv[a + 1] : "");
+	if (n >= (int)sizeof req)
+		return usage();
+
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		return usage();
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		fprintf(stderr, "initctl: cannot reach init at %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (write(fd, req, (size_t)n) != n) {
+		fprintf(stderr, "initctl: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	/* The answer: "CODE\n" then text, until init closes the connection. */
+	char buf[4096];
+	int code = -1;
+	size_t have = 0;
+	ssize_t r;
+	while ((r = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
+		have += (size_t)r;
+		buf[have] = '\0';
+		char *body = buf;
+		if (code < 0) {
+			char *nl = strchr(buf, '\n');
+			if (!nl) {
+				if (have < sizeof buf - 1)
+					continue;
+				break;
+			}
+			code = atoi(buf);
+			body = nl + 1;
+		}
+		fputs(body, code == 0 || code == 3 ? stdout : stderr);
+		have = 0;
+	}
+	close(fd);
+	if (code < 0) {
+		fprintf(stderr, "initctl: no answer from init\n");
+		return 1;
+	}
+	return code;
+}
