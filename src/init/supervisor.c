@@ -3,8 +3,6 @@
  * service is running, a oneshot has exited, anything has failed), then starts.
  * A child's exit is matched to its unit, and Restart= decides what follows;
  * more than StartLimitBurst starts within StartLimitIntervalSec fail the unit. */
-/* struct ucred and SCM_CREDENTIALS, for the notify socket. */
-#define _GNU_SOURCE
 #include "supervisor.h"
 
 #include <errno.h>
@@ -18,9 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/time.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,49 +23,19 @@
 #include "../lib/depgraph.h"
 #include "../lib/environ.h"
 #include "../lib/execline.h"
-#include "../lib/unitdirs.h"
+#include "sup.h"
 
-enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART,
-	     STOPPING, STOPPED };
 static const char *const state_names[] = { "waiting", "starting", "starting", "running", "exited",
 					   "failed", "skipped", "auto-restart", "stopping", "stopped" };
-/* Which commands a unit's control process runs: ExecStartPre= before the main
- * process, ExecStartPost= after it started (ready, for notify). */
-enum phase { PH_NONE, PH_PRE, PH_POST, PH_STOP, PH_KILL, PH_STOPPOST };
 
-struct svc {
-	enum state state;
-	enum phase phase;
-	pid_t pid;            /* the main process */
-	pid_t ctl;            /* the control process (ExecStartPre=, ExecStartPost=) */
-	bool ignore_main, ignore_ctl; /* their command lines had the '-' prefix */
-	size_t idx;           /* the next command of the current list */
-	uint64_t deadline;    /* STARTING, STOPPING: TimeoutStartSec=/TimeoutStopSec= run out */
-	bool start_after_stop; /* restart: start again once stopped */
-	uint64_t since;       /* when the state last changed, for status */
-	uint64_t restart_at;  /* AUTO_RESTART: when */
-	uint64_t *starts;     /* the last start_limit_burst start times */
-	unsigned nstarts;
-};
-
-struct sup {
-	struct unit_set set;
-	struct svc *svc;      /* parallel to set.units */
-	bool *in;             /* pulled in by the goal */
-	size_t *order, norder;
-	bool ready, stopping;
-	int sfd, nfd, cfd;    /* signals, notify socket, control socket */
-};
-
-static uint64_t now_usec(void)
+uint64_t now_usec(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void say(const struct unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct unit *u, const char *fmt, ...)
+void say(const struct unit *u, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -168,7 +133,6 @@ static int drop_privileges(const struct unit *u)
 	return 0;
 }
 
-static char notify_path[108]; /* NOTIFY_SOCKET, "@..." for the abstract namespace */
 
 /* Forks and execs LINE of unit U; returns the pid, or -1 with a message. *IGNORE
  * tells whether its failure is to be ignored (the '-' prefix). */
@@ -230,12 +194,11 @@ static bool start_allowed(struct svc *s, const struct unit *u)
 }
 
 static void next_command(struct sup *sp, size_t i);
-static void up(struct sup *sp, size_t i);
 static void fail_start(struct sup *sp, size_t i, const char *why);
 static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled);
 static void next_stop_command(struct sup *sp, size_t i);
 
-static void start(struct sup *sp, size_t i)
+void start(struct sup *sp, size_t i)
 {
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
@@ -315,7 +278,7 @@ static void next_command(struct sup *sp, size_t i)
 }
 
 /* The main process is up (started, or READY=1 for notify): ExecStartPost= next. */
-static void up(struct sup *sp, size_t i)
+void up(struct sup *sp, size_t i)
 {
 	struct svc *s = &sp->svc[i];
 	s->state = RUNNING;
@@ -524,7 +487,7 @@ static void next_stop_command(struct sup *sp, size_t i)
 }
 
 /* Returns false if the unit was not running (nothing to stop). */
-static bool stop_unit(struct sup *sp, size_t i)
+bool stop_unit(struct sup *sp, size_t i)
 {
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
@@ -550,7 +513,6 @@ static bool stop_unit(struct sup *sp, size_t i)
 }
 
 static bool pump(struct sup *sp);
-static void control_request(struct sup *sp);
 
 /* Stops every unit in reverse start order, one after the other. */
 static void stop_all(struct sup *sp)
@@ -569,182 +531,6 @@ static void stop_all(struct sup *sp)
 		if (stop_unit(sp, i))
 			while (sp->svc[i].state == STOPPING)
 				pump(sp);
-}
-
-/* A datagram from a service on the notify socket: READY=1 from the main process
- * of a Type=notify unit that is starting makes it up (NotifyAccess=main). */
-static void notified(struct sup *sp, int nfd)
-{
-	for (;;) {
-		char buf[4096];
-		union {
-			struct cmsghdr h;
-			char space[CMSG_SPACE(sizeof(struct ucred))];
-		} ctl;
-		struct iovec iov = { buf, sizeof buf - 1 };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl,
-				    .msg_controllen = sizeof ctl };
-		ssize_t n = recvmsg(nfd, &m, MSG_DONTWAIT);
-		if (n < 0)
-			return;
-		buf[n] = '\0';
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		if (!c || c->cmsg_type != SCM_CREDENTIALS)
-			continue;
-		struct ucred cred;
-		memcpy(&cred, CMSG_DATA(c), sizeof cred);
-		for (size_t i = 0; i < sp->set.n; i++) {
-			struct svc *s = &sp->svc[i];
-			if (s->pid != cred.pid || sp->set.units[i].type != SERVICE_NOTIFY || s->state != STARTING)
-				continue;
-			for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-				if (!strcmp(line, "READY=1"))
-					up(sp, i);
-		}
-	}
-}
-
-static int notify_socket(void)
-{
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int len = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "berth-notify-%d", (int)getpid());
-	int on = 1;
-	if (bind(fd, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)len)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) {
-		close(fd);
-		return -1;
-	}
-	snprintf(notify_path, sizeof notify_path, "@%s", a.sun_path + 1);
-	return fd;
-}
-
-/* systemctl's words for a unit's state. */
-static const char *active_state(const struct svc *s)
-{
-	switch (s->state) {
-	case STARTING: case STARTING_ONESHOT: case AUTO_RESTART: return "activating";
-	case RUNNING: return "active";
-	case FAILED: return "failed";
-	case STOPPING: return "deactivating";
-	default: return "inactive";
-	}
-}
-
-static const char *sub_state(const struct svc *s)
-{
-	switch (s->state) {
-	case STARTING: case STARTING_ONESHOT: return "start";
-	case AUTO_RESTART: return "auto-restart";
-	case RUNNING: return s->pid > 0 ? "running" : "exited";
-	case FAILED: return "Result: exit-code";
-	case STOPPING: return "stop";
-	case SKIPPED: return "dead, condition failed";
-	default: return "dead";
-	}
-}
-
-/* The status of unit I, as `systemctl status` shows it. */
-static void status_text(struct sup *sp, size_t i, FILE *out)
-{
-	const struct unit *u = &sp->set.units[i];
-	const struct svc *s = &sp->svc[i];
-	fprintf(out, "* %s%s%s\n", u->name, u->description ? " - " : "", u->description ? u->description : "");
-	if (u->nerrors)
-		fprintf(out, "     Loaded: error (%s): %s\n", u->path, u->diags[0].msg);
-	else
-		fprintf(out, "     Loaded: loaded (%s)\n", u->path);
-	fprintf(out, "     Active: %s (%s)", active_state(s), sub_state(s));
-	if (s->since)
-		fprintf(out, " since %llu s ago", (unsigned long long)((now_usec() - s->since) / 1000000));
-	fputc('\n', out);
-	if (s->pid > 0)
-		fprintf(out, "   Main PID: %d\n", (int)s->pid);
-	if (u->kind == UNIT_SERVICE)
-		fprintf(out, "     Starts: %u\n", s->nstarts);
-}
-
-/* One request on the control socket (docs/init.md): a line "COMMAND [UNIT]"; the
- * answer is a line with an exit status, then text. Changes need root, checked
- * with the peer's credentials. A client gets 200 ms to send its line. */
-static void control_request(struct sup *sp)
-{
-	int c = accept4(sp->cfd, NULL, NULL, SOCK_CLOEXEC);
-	if (c < 0)
-		return;
-	struct ucred cred;
-	socklen_t cl = sizeof cred;
-	struct timeval tv = { 0, 200000 };
-	char req[512];
-	ssize_t n = -1;
-	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 &&
-	    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
-	    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
-		n = recv(c, req, sizeof req - 1, 0);
-	if (n <= 0) {
-		close(c);
-		return;
-	}
-	req[n] = '\0';
-	req[strcspn(req, "\r\n")] = '\0';
-	char *cmd = strtok(req, " "), *arg = strtok(NULL, " ");
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	if (!out) {
-		close(c);
-		return;
-	}
-	int code = 0;
-	long i = arg ? dep_find(sp->set.units, sp->set.n, arg) : -1;
-	bool change = cmd && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart"));
-	if (!cmd) {
-		code = 1;
-		fputs("empty request\n", out);
-	} else if (!strcmp(cmd, "list")) {
-		for (size_t k = 0; k < sp->set.n; k++)
-			fprintf(out, "%-32s %-12s %-14s %s\n", sp->set.units[k].name, active_state(&sp->svc[k]),
-				sub_state(&sp->svc[k]), sp->set.units[k].description ? sp->set.units[k].description : "");
-	} else if (strcmp(cmd, "status") && strcmp(cmd, "is-active") && !change) {
-		code = 1;
-		fprintf(out, "unknown command: %s\n", cmd);
-	} else if (i < 0) {
-		code = 4;
-		fprintf(out, "Unit %s could not be found.\n", arg ? arg : "(none)");
-	} else if (!strcmp(cmd, "status")) {
-		status_text(sp, (size_t)i, out);
-		code = sp->svc[i].state == RUNNING ? 0 : 3;
-	} else if (!strcmp(cmd, "is-active")) {
-		fprintf(out, "%s\n", active_state(&sp->svc[i]));
-		code = sp->svc[i].state == RUNNING ? 0 : 3;
-	} else if (cred.uid != 0) {
-		code = 5;
-		fprintf(out, "%s %s: permission denied (root only)\n", cmd, arg);
-	} else {
-		struct svc *s = &sp->svc[i];
-		if (!strcmp(cmd, "stop")) {
-			s->start_after_stop = false;
-			if (!stop_unit(sp, (size_t)i))
-				fprintf(out, "%s is not active\n", arg);
-		} else if (!strcmp(cmd, "restart") && stop_unit(sp, (size_t)i)) {
-			if (s->state == STOPPING)
-				s->start_after_stop = true;
-			else
-				start(sp, (size_t)i);
-		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
-			   s->state != STOPPING) {
-			start(sp, (size_t)i);
-		}
-	}
-	fclose(out);
-	char head[16];
-	int hl = snprintf(head, sizeof head, "%d\n", code);
-	if (send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && len)
-		send(c, text, len, MSG_NOSIGNAL);
-	free(text);
-	close(c);
 }
 
 /* One turn of the event loop: waits for a signal, a notification, a control

@@ -1,0 +1,140 @@
+/* initctl's requests on the control socket (docs/init.md), and how units look to
+ * it: systemctl's words for states, its status layout. */
+/* struct ucred, accept4 */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "../lib/depgraph.h"
+#include "sup.h"
+
+/* systemctl's words for a unit's state. */
+static const char *active_state(const struct svc *s)
+{
+	switch (s->state) {
+	case STARTING: case STARTING_ONESHOT: case AUTO_RESTART: return "activating";
+	case RUNNING: return "active";
+	case FAILED: return "failed";
+	case STOPPING: return "deactivating";
+	default: return "inactive";
+	}
+}
+
+static const char *sub_state(const struct svc *s)
+{
+	switch (s->state) {
+	case STARTING: case STARTING_ONESHOT: return "start";
+	case AUTO_RESTART: return "auto-restart";
+	case RUNNING: return s->pid > 0 ? "running" : "exited";
+	case FAILED: return "Result: exit-code";
+	case STOPPING: return "stop";
+	case SKIPPED: return "dead, condition failed";
+	default: return "dead";
+	}
+}
+
+/* The status of unit I, as `systemctl status` shows it. */
+static void status_text(struct sup *sp, size_t i, FILE *out)
+{
+	const struct unit *u = &sp->set.units[i];
+	const struct svc *s = &sp->svc[i];
+	fprintf(out, "* %s%s%s\n", u->name, u->description ? " - " : "", u->description ? u->description : "");
+	if (u->nerrors)
+		fprintf(out, "     Loaded: error (%s): %s\n", u->path, u->diags[0].msg);
+	else
+		fprintf(out, "     Loaded: loaded (%s)\n", u->path);
+	fprintf(out, "     Active: %s (%s)", active_state(s), sub_state(s));
+	if (s->since)
+		fprintf(out, " since %llu s ago", (unsigned long long)((now_usec() - s->since) / 1000000));
+	fputc('\n', out);
+	if (s->pid > 0)
+		fprintf(out, "   Main PID: %d\n", (int)s->pid);
+	if (u->kind == UNIT_SERVICE)
+		fprintf(out, "     Starts: %u\n", s->nstarts);
+}
+
+/* One request on the control socket (docs/init.md): a line "COMMAND [UNIT]"; the
+ * answer is a line with an exit status, then text. Changes need root, checked
+ * with the peer's credentials. A client gets 200 ms to send its line. */
+void control_request(struct sup *sp)
+{
+	int c = accept4(sp->cfd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return;
+	struct ucred cred;
+	socklen_t cl = sizeof cred;
+	struct timeval tv = { 0, 200000 };
+	char req[512];
+	ssize_t n = -1;
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 &&
+	    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
+	    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
+		n = recv(c, req, sizeof req - 1, 0);
+	if (n <= 0) {
+		close(c);
+		return;
+	}
+	req[n] = '\0';
+	req[strcspn(req, "\r\n")] = '\0';
+	char *cmd = strtok(req, " "), *arg = strtok(NULL, " ");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (!out) {
+		close(c);
+		return;
+	}
+	int code = 0;
+	long i = arg ? dep_find(sp->set.units, sp->set.n, arg) : -1;
+	bool change = cmd && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart"));
+	if (!cmd) {
+		code = 1;
+		fputs("empty request\n", out);
+	} else if (!strcmp(cmd, "list")) {
+		for (size_t k = 0; k < sp->set.n; k++)
+			fprintf(out, "%-32s %-12s %-14s %s\n", sp->set.units[k].name, active_state(&sp->svc[k]),
+				sub_state(&sp->svc[k]), sp->set.units[k].description ? sp->set.units[k].description : "");
+	} else if (strcmp(cmd, "status") && strcmp(cmd, "is-active") && !change) {
+		code = 1;
+		fprintf(out, "unknown command: %s\n", cmd);
+	} else if (i < 0) {
+		code = 4;
+		fprintf(out, "Unit %s could not be found.\n", arg ? arg : "(none)");
+	} else if (!strcmp(cmd, "status")) {
+		status_text(sp, (size_t)i, out);
+		code = sp->svc[i].state == RUNNING ? 0 : 3;
+	} else if (!strcmp(cmd, "is-active")) {
+		fprintf(out, "%s\n", active_state(&sp->svc[i]));
+		code = sp->svc[i].state == RUNNING ? 0 : 3;
+	} else if (cred.uid != 0) {
+		code = 5;
+		fprintf(out, "%s %s: permission denied (root only)\n", cmd, arg);
+	} else {
+		struct svc *s = &sp->svc[i];
+		if (!strcmp(cmd, "stop")) {
+			s->start_after_stop = false;
+			if (!stop_unit(sp, (size_t)i))
+				fprintf(out, "%s is not active\n", arg);
+		} else if (!strcmp(cmd, "restart") && stop_unit(sp, (size_t)i)) {
+			if (s->state == STOPPING)
+				s->start_after_stop = true;
+			else
+				start(sp, (size_t)i);
+		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
+			   s->state != STOPPING) {
+			start(sp, (size_t)i);
+		}
+	}
+	fclose(out);
+	char head[16];
+	int hl = snprintf(head, sizeof head, "%d\n", code);
+	if (send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && len)
+		send(c, text, len, MSG_NOSIGNAL);
+	free(text);
+	close(c);
+}
+

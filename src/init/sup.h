@@ -1,0 +1,56 @@
+/* The supervisor's state, shared by its parts: supervisor.c (starting,
+ * stopping, restarting, the event loop), notify.c (READY=1 from services) and
+ * control.c (initctl's requests). Not an interface for anything else. */
+#ifndef BERTH_SUP_H
+#define BERTH_SUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/unitdirs.h"
+
+enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART,
+	     STOPPING, STOPPED };
+/* Which commands a unit's control process runs: ExecStartPre= before the main
+ * process, ExecStartPost= after it started (ready, for notify). */
+enum phase { PH_NONE, PH_PRE, PH_POST, PH_STOP, PH_KILL, PH_STOPPOST };
+
+struct svc {
+	enum state state;
+	enum phase phase;
+	pid_t pid;            /* the main process */
+	pid_t ctl;            /* the control process (ExecStartPre=, ExecStartPost=) */
+	bool ignore_main, ignore_ctl; /* their command lines had the '-' prefix */
+	size_t idx;           /* the next command of the current list */
+	uint64_t deadline;    /* STARTING, STOPPING: TimeoutStartSec=/TimeoutStopSec= run out */
+	bool start_after_stop; /* restart: start again once stopped */
+	uint64_t since;       /* when the state last changed, for status */
+	uint64_t restart_at;  /* AUTO_RESTART: when */
+	uint64_t *starts;     /* the last start_limit_burst start times */
+	unsigned nstarts;
+};
+
+struct sup {
+	struct unit_set set;
+	struct svc *svc;      /* parallel to set.units */
+	bool *in;             /* pulled in by the goal */
+	size_t *order, norder;
+	bool ready, stopping;
+	int sfd, nfd, cfd;    /* signals, notify socket, control socket */
+};
+
+extern char notify_path[108]; /* NOTIFY_SOCKET for Type=notify services */
+
+uint64_t now_usec(void);
+void say(const struct unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void start(struct sup *sp, size_t i);      /* start unit I now */
+bool stop_unit(struct sup *sp, size_t i);  /* false if it was not running */
+void up(struct sup *sp, size_t i);         /* its main process is up */
+
+int notify_socket(void);
+void notified(struct sup *sp, int nfd);
+void control_request(struct sup *sp);
+
+#endif
