@@ -44,7 +44,7 @@ static void status_text(struct sup *sp, size_t i, FILE *out)
 	const struct svc *s = &sp->svc[i];
 	fprintf(out, "* %s%s%s\n", u->name, u->description ? " - " : "", u->description ? u->description : "");
 	if (u->nerrors)
-		fprintf(out, "     Loaded: error (%s): %s\n", u->path, u->diags[0].msg);
+		fprintf(out, "     Loaded: error (%s): %s\n", u->path, unit_first_error(u));
 	else
 		fprintf(out, "     Loaded: loaded (%s)\n", u->path);
 	fprintf(out, "     Active: %s (%s)", active_state(s), sub_state(s));

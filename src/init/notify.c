@@ -30,17 +30,21 @@ void notified(struct sup *sp, int nfd)
 			return;
 		buf[n] = '\0';
 		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		if (!c || c->cmsg_type != SCM_CREDENTIALS)
+		if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS)
 			continue;
 		struct ucred cred;
 		memcpy(&cred, CMSG_DATA(c), sizeof cred);
 		for (size_t i = 0; i < sp->set.n; i++) {
 			struct svc *s = &sp->svc[i];
-			if (s->pid != cred.pid || sp->set.units[i].type != SERVICE_NOTIFY || s->state != STARTING)
+			if (s->pid <= 0 || s->pid != cred.pid || sp->set.units[i].type != SERVICE_NOTIFY ||
+			    s->state != STARTING)
 				continue;
 			for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-				if (!strcmp(line, "READY=1"))
+				if (!strcmp(line, "READY=1")) {
 					up(sp, i);
+					break;
+				}
+			break;
 		}
 	}
 }

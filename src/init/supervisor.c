@@ -28,6 +28,13 @@
 static const char *const state_names[] = { "waiting", "starting", "starting", "running", "exited",
 					   "failed", "skipped", "auto-restart", "stopping", "stopped" };
 
+/* When a timeout of USEC from now runs out: never for 0 or infinity, as systemd. */
+static uint64_t deadline_in(uint64_t usec)
+{
+	uint64_t t = now_usec();
+	return usec == 0 || usec >= UINT64_MAX - t ? UINT64_MAX : t + usec;
+}
+
 uint64_t now_usec(void)
 {
 	struct timespec ts;
@@ -140,7 +147,7 @@ static pid_t spawn(const struct unit *u, const char *line, bool *ignore)
 {
 	struct strv env = { 0 };
 	struct execline el;
-	char err[160], ns[128];
+	char err[160] = "out of memory", ns[128];
 	snprintf(ns, sizeof ns, "NOTIFY_SOCKET=%s", notify_path);
 	if (build_env(u, &env, err, sizeof err) < 0 ||
 	    (u->type == SERVICE_NOTIFY && *notify_path && strv_add(&env, ns) < 0) ||
@@ -202,8 +209,8 @@ void start(struct sup *sp, size_t i)
 {
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
-	if (u->nerrors) {
-		say(u, "not started: %s", u->diags[0].msg);
+	if (u->nerrors || (u->kind == UNIT_SERVICE && !u->exec_start.n)) {
+		say(u, "not started: %s", unit_first_error(u) ? unit_first_error(u) : "no ExecStart=");
 		s->state = FAILED;
 		return;
 	}
@@ -239,7 +246,7 @@ void start(struct sup *sp, size_t i)
 		return;
 	}
 	s->state = STARTING;
-	s->deadline = u->timeout_start_usec == UINT64_MAX ? UINT64_MAX : now_usec() + u->timeout_start_usec;
+	s->deadline = deadline_in(u->timeout_start_usec);
 	s->phase = PH_PRE;
 	s->idx = 0;
 	next_command(sp, i);
@@ -339,10 +346,13 @@ static void fail_start(struct sup *sp, size_t i, const char *why)
 {
 	struct svc *s = &sp->svc[i];
 	say(&sp->set.units[i], "%s", why);
+	/* Killed processes are forgotten: when reaped they no longer match the
+	 * unit, so they cannot disturb a restart. */
 	if (s->pid > 0)
-		kill(-s->pid, SIGKILL);
+		kill(-s->pid, SIGKILL), kill(s->pid, SIGKILL);
 	if (s->ctl > 0)
-		kill(-s->ctl, SIGKILL);
+		kill(-s->ctl, SIGKILL), kill(s->ctl, SIGKILL);
+	s->pid = s->ctl = 0;
 	after_exit(sp, i, false, true);
 }
 
@@ -353,7 +363,7 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 	struct svc *s = &sp->svc[i];
 	s->phase = PH_NONE;
 	bool restart = false;
-	switch (u->restart) {
+	switch (sp->stopping ? RESTART_NO : u->restart) {
 	case RESTART_NO: break;
 	case RESTART_ON_SUCCESS: restart = clean; break;
 	case RESTART_ON_FAILURE: restart = !clean; break;
@@ -362,7 +372,7 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 	}
 	if (restart) {
 		s->state = AUTO_RESTART;
-		s->restart_at = now_usec() + u->restart_usec;
+		s->restart_at = u->restart_usec == UINT64_MAX ? UINT64_MAX : now_usec() + u->restart_usec;
 		say(u, "restarting in %llu ms", (unsigned long long)(u->restart_usec / 1000));
 		return;
 	}
@@ -390,7 +400,8 @@ static void main_exited(struct sup *sp, size_t i, int status)
 	}
 	if (s->state == FAILED || s->state == AUTO_RESTART)
 		return; /* killed by a failed start, already decided */
-	bool clean = clean_exit(status) || s->ignore_main;
+	bool clean = (u->type == SERVICE_ONESHOT ? WIFEXITED(status) && WEXITSTATUS(status) == 0
+						 : clean_exit(status)) || s->ignore_main;
 	if (s->state == STARTING_ONESHOT && clean) {
 		if (s->idx < u->exec_start.n) {
 			s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
@@ -399,13 +410,16 @@ static void main_exited(struct sup *sp, size_t i, int status)
 			clean = false;
 		} else {
 			up(sp, i); /* ExecStartPost=, then exited (or remain) */
-			if (s->phase == PH_NONE)
+			if (s->phase == PH_NONE && s->state == RUNNING)
 				after_exit(sp, i, true, false);
 			return;
 		}
 	}
-	if (s->ctl > 0) /* a control command of a process that is gone */
+	if (s->ctl > 0) { /* a control command of a process that is gone */
 		kill(-s->ctl, SIGKILL);
+		kill(s->ctl, SIGKILL);
+		s->ctl = 0;
+	}
 	after_exit(sp, i, clean, WIFSIGNALED(status));
 }
 
@@ -421,9 +435,10 @@ static void ctl_exited(struct sup *sp, size_t i, int status)
 		next_stop_command(sp, i);
 		return;
 	}
-	if (s->state == FAILED || s->state == AUTO_RESTART)
+	if (s->state == FAILED || s->state == AUTO_RESTART || s->phase == PH_NONE)
 		return;
-	if (!clean_exit(status) && !s->ignore_ctl) {
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (!ok && !s->ignore_ctl) {
 		fail_start(sp, i, s->phase == PH_PRE ? "ExecStartPre= failed" : "ExecStartPost= failed");
 		return;
 	}
@@ -457,7 +472,7 @@ static void next_stop_command(struct sup *sp, size_t i)
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
 	if (s->phase == PH_STOP) {
-		if (s->pid > 0 && s->idx < u->exec_stop.n) {
+		if (s->pid > 0 && s->idx < u->exec_stop.n && s->deadline != UINT64_MAX - 1) {
 			s->ctl = spawn(u, u->exec_stop.v[s->idx++], &s->ignore_ctl);
 			if (s->ctl > 0)
 				return;
@@ -471,6 +486,8 @@ static void next_stop_command(struct sup *sp, size_t i)
 		s->phase = PH_STOPPOST;
 		s->idx = 0;
 	}
+	if (s->phase == PH_STOPPOST && s->idx == 0)
+		s->deadline = deadline_in(u->timeout_stop_usec); /* ExecStopPost= gets its own */
 	if (s->phase == PH_STOPPOST && s->idx < u->exec_stop_post.n) {
 		s->ctl = spawn(u, u->exec_stop_post.v[s->idx++], &s->ignore_ctl);
 		if (s->ctl > 0)
@@ -504,7 +521,7 @@ bool stop_unit(struct sup *sp, size_t i)
 	if (s->ctl > 0) /* a start-up command in progress */
 		kill(-s->ctl, SIGKILL);
 	s->state = STOPPING;
-	s->deadline = now_usec() + u->timeout_stop_usec;
+	s->deadline = deadline_in(u->timeout_stop_usec);
 	s->phase = PH_STOP;
 	s->idx = 0;
 	if (s->ctl <= 0)
@@ -545,8 +562,10 @@ static bool pump(struct sup *sp)
 		if ((s->state == STARTING || s->state == STOPPING) && s->deadline < next)
 			next = s->deadline;
 	}
-	int ms = next == UINT64_MAX ? -1 : next <= t ? 0 : (int)((next - t + 999) / 1000);
-	struct pollfd p[3] = { { sp->sfd, POLLIN, 0 }, { sp->nfd, POLLIN, 0 }, { sp->cfd, POLLIN, 0 } };
+	uint64_t wait_ms = next == UINT64_MAX ? 0 : next <= t ? 0 : (next - t + 999) / 1000;
+	int ms = next == UINT64_MAX ? -1 : wait_ms > 86400000 ? 86400000 : (int)wait_ms;
+	struct pollfd p[3] = { { sp->sfd, POLLIN, 0 }, { sp->nfd, POLLIN, 0 },
+			       { sp->stopping ? -1 : sp->cfd, POLLIN, 0 } };
 	if (poll(p, 3, ms) < 0 && errno != EINTR)
 		return true;
 	if (sp->nfd >= 0 && (p[1].revents & POLLIN))
@@ -572,7 +591,7 @@ static bool pump(struct sup *sp)
 				kill(-s->pid, SIGKILL), kill(s->pid, SIGKILL);
 			if (s->ctl > 0)
 				kill(-s->ctl, SIGKILL);
-			s->deadline = UINT64_MAX;
+			s->deadline = UINT64_MAX - 1; /* killed: no more ExecStop= */
 		}
 	}
 	advance(sp);

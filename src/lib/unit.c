@@ -206,6 +206,14 @@ int unit_load(struct unit *u, const char *name, const char *path, const char *te
 	return rc;
 }
 
+const char *unit_first_error(const struct unit *u)
+{
+	for (unsigned i = 0; i < u->ndiags; i++)
+		if (u->diags[i].error)
+			return u->diags[i].msg;
+	return NULL;
+}
+
 void unit_free(struct unit *u)
 {
 	struct strv *lists[] = {

@@ -54,6 +54,8 @@ struct unit {
  * memory; problems with the file are in u->diags (u->nerrors of them errors). */
 int unit_load(struct unit *u, const char *name, const char *path, const char *text, size_t len,
 	      const char *hostname, const char *machine_id);
+/* The first error's message, or NULL. */
+const char *unit_first_error(const struct unit *u);
 void unit_free(struct unit *u);
 
 #endif

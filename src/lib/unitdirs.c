@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "depgraph.h"
@@ -64,14 +65,19 @@ fail:
 	return NULL;
 }
 
-/* Finds the highest-priority file for FILE in DIRS; 0 if none. */
+/* Finds the highest-priority file for FILE in DIRS: 1 found, 0 none, -1 masked
+ * (a link to /dev/null, as systemd masks units). Other entries are ignored. */
 static int find_file(const char *const *dirs, size_t ndirs, const char *file, char *path, size_t len)
 {
 	for (size_t d = ndirs; d-- > 0;) {
 		struct stat st;
 		snprintf(path, len, "%s/%s", dirs[d], file);
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
 			return 1;
+		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+			return -1;
 	}
 	return 0;
 }
@@ -132,14 +138,17 @@ struct unit *unitdirs_get(struct unit_set *set, const char *const *dirs, size_t 
 	if (!valid_unit_name(name) || (at && at + 1 == dot))
 		return NULL; /* a template is not a unit until it has an instance */
 	char path[4096];
-	if (find_file(dirs, ndirs, name, path, sizeof path))
+	int found = find_file(dirs, ndirs, name, path, sizeof path);
+	if (found < 0)
+		return NULL;
+	if (found)
 		return add(set, name, path, hostname, machine_id);
 	/* name@instance.type -> name@.type */
 	if (!at || at > dot)
 		return NULL;
 	char tmpl[512];
 	snprintf(tmpl, sizeof tmpl, "%.*s%s", (int)(at - name + 1), name, dot);
-	if (!find_file(dirs, ndirs, tmpl, path, sizeof path))
+	if (find_file(dirs, ndirs, tmpl, path, sizeof path) <= 0)
 		return NULL;
 	return add(set, name, path, hostname, machine_id);
 }
@@ -159,7 +168,10 @@ int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 				continue; /* templates load only as instances */
 			if (dep_find(set->units, set->n, e->d_name) >= 0)
 				continue; /* already loaded, from the winning directory */
-			if (!unitdirs_get(set, dirs, ndirs, e->d_name, hostname, machine_id)) {
+			/* NULL with nothing added: masked, or not a file (a broken link):
+			 * no unit. Only a failed insertion is out of memory. */
+			size_t before = set->n;
+			if (!unitdirs_get(set, dirs, ndirs, e->d_name, hostname, machine_id) && set->n > before) {
 				closedir(dir);
 				return -1;
 			}

@@ -1,5 +1,6 @@
 /* Finding and loading units from the unit directories, later directories
- * overriding earlier ones (a file of the same name replaces the unit whole):
+ * overriding earlier ones (a file of the same name replaces the unit whole; a
+ * link to /dev/null masks it):
  *   /usr/lib/berth/units  (the image)  /etc/berth/units  (the admin)
  *   /run/berth/units      (runtime: the cluster scheduler)
  * A template "name@.service" provides "name@INSTANCE.service" for any instance

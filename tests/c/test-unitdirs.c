@@ -1,5 +1,6 @@
-/* Unit directories: overrides by directory order, template instances named by
- * dependencies, and a file that cannot be read. */
+/* Unit directories: overrides by directory order, masking with a link to
+ * /dev/null, template instances named by dependencies, a broken link (no unit)
+ * and a file that cannot be read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -33,7 +34,10 @@ int main(void)
 	put("lib", "not-a-unit.txt", "x");
 	put("etc", "a.service", "[Unit]\nDescription=from the admin\n[Service]\nExecStart=/a2\n");
 	put("run", "b.service", "[Service]\nExecStart=/b\n[Install]\nWantedBy=getty@ttyS1.service\n");
+	put("lib", "masked.service", "[Service]\nExecStart=/m\n");
 	char big[256];
+	snprintf(big, sizeof big, "ln -s /dev/null %s/etc/masked.service && ln -s /nowhere %s/etc/dangling.service", root, root);
+	CHECK(system(big) == 0);
 	snprintf(big, sizeof big, "truncate -s 2M %s/run/huge.service", root);
 	CHECK(system(big) == 0);
 
@@ -57,6 +61,8 @@ int main(void)
 	CHECK(set.units[4].nerrors == 1 && strstr(set.units[4].diags[0].msg, "cannot read"));
 	CHECK(unitdirs_get(&set, dirs, 4, "getty@ttyS9.service", "h", "m") != NULL && set.n == 7);
 	CHECK(unitdirs_get(&set, dirs, 4, "nothing.service", "h", "m") == NULL);
+	CHECK(unitdirs_get(&set, dirs, 4, "masked.service", "h", "m") == NULL);
+	CHECK(unitdirs_get(&set, dirs, 4, "dangling.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "../etc/a.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "getty@.service", "h", "m") == NULL); /* a template alone */
 	unit_set_free(&set);
