@@ -124,8 +124,9 @@ void control_request(struct sup *sp)
 				s->start_after_stop = true;
 			else
 				start(sp, (size_t)i);
-		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
-			   s->state != STOPPING) {
+		} else if (s->state == STOPPING) {
+			s->start_after_stop = true; /* start again once stopped */
+		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT) {
 			start(sp, (size_t)i);
 		}
 	}

@@ -26,6 +26,7 @@ struct svc {
 	size_t idx;           /* the next command of the current list */
 	uint64_t deadline;    /* STARTING, STOPPING: TimeoutStartSec=/TimeoutStopSec= run out */
 	bool start_after_stop; /* restart: start again once stopped */
+	bool run_exec_stop;   /* the stop began on a started unit: ExecStop= applies */
 	uint64_t since;       /* when the state last changed, for status */
 	uint64_t restart_at;  /* AUTO_RESTART: when */
 	uint64_t *starts;     /* the last start_limit_burst start times */

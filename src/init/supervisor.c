@@ -234,6 +234,15 @@ void start(struct sup *sp, size_t i)
 				return;
 			}
 		}
+	/* Conflicts= either way: the other unit is stopped. */
+	for (size_t j = 0; j < sp->set.n; j++) {
+		const struct unit *v = &sp->set.units[j];
+		if (j != i && (strv_contains(&u->conflicts, v->name) || strv_contains(&v->conflicts, u->name)) &&
+		    stop_unit(sp, j)) {
+			sp->svc[j].start_after_stop = false;
+			say(u, "stops %s, which it conflicts with", v->name);
+		}
+	}
 	if (u->kind == UNIT_TARGET) {
 		s->state = RUNNING;
 		say(u, "reached");
@@ -402,6 +411,10 @@ static void main_exited(struct sup *sp, size_t i, int status)
 		return; /* killed by a failed start, already decided */
 	bool clean = (u->type == SERVICE_ONESHOT ? WIFEXITED(status) && WEXITSTATUS(status) == 0
 						 : clean_exit(status)) || s->ignore_main;
+	if (u->type == SERVICE_NOTIFY && s->state == STARTING) {
+		say(u, "exited before READY=1");
+		clean = false;
+	}
 	if (s->state == STARTING_ONESHOT && clean) {
 		if (s->idx < u->exec_start.n) {
 			s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
@@ -472,7 +485,7 @@ static void next_stop_command(struct sup *sp, size_t i)
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
 	if (s->phase == PH_STOP) {
-		if (s->pid > 0 && s->idx < u->exec_stop.n && s->deadline != UINT64_MAX - 1) {
+		if (s->run_exec_stop && s->idx < u->exec_stop.n && s->deadline != UINT64_MAX - 1) {
 			s->ctl = spawn(u, u->exec_stop.v[s->idx++], &s->ignore_ctl);
 			if (s->ctl > 0)
 				return;
@@ -520,6 +533,7 @@ bool stop_unit(struct sup *sp, size_t i)
 	say(u, "stopping");
 	if (s->ctl > 0) /* a start-up command in progress */
 		kill(-s->ctl, SIGKILL);
+	s->run_exec_stop = s->state == RUNNING;
 	s->state = STOPPING;
 	s->deadline = deadline_in(u->timeout_stop_usec);
 	s->phase = PH_STOP;

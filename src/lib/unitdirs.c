@@ -178,8 +178,9 @@ int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 		}
 		closedir(dir);
 	}
-	/* Instances named by dependencies. A unit may be added while scanning, which
-	 * moves the array: index, never hold pointers across unitdirs_get. */
+	/* Instances named by dependencies, also of instances loaded here: after any
+	 * addition the scan starts again (the array moved; the sets are small). */
+restart:
 	for (size_t i = 0; i < set->n; i++) {
 		for (int l = 0; l < 4; l++) {
 			for (size_t k = 0;; k++) {
@@ -193,8 +194,8 @@ int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 				struct unit *got = unitdirs_get(set, dirs, ndirs, name, hostname, machine_id);
 				if (set->n > before && !got)
 					return -1;
-				if (set->n > before && strcmp(set->units[i].name, name) > 0)
-					i++; /* inserted before us: we moved one place */
+				if (set->n > before)
+					goto restart;
 			}
 		}
 	}

@@ -30,7 +30,9 @@ int main(void)
 	CHECK(mkdtemp(root) != NULL);
 	put("lib", "a.service", "[Unit]\nDescription=from the image\n[Service]\nExecStart=/a\n");
 	put("lib", "getty@.service", "[Unit]\nDescription=getty on %i\n[Service]\nExecStart=/sbin/getty %i\n");
-	put("lib", "multi-user.target", "[Unit]\nWants=getty@ttyS0.service a.service\n");
+	put("lib", "multi-user.target", "[Unit]\nWants=getty@ttyS0.service a.service app@1.service\n");
+	put("lib", "app@.service", "[Unit]\nRequires=db@%i.service\n[Service]\nExecStart=/app\n");
+	put("lib", "db@.service", "[Service]\nExecStart=/db %i\n");
 	put("lib", "not-a-unit.txt", "x");
 	put("etc", "a.service", "[Unit]\nDescription=from the admin\n[Service]\nExecStart=/a2\n");
 	put("run", "b.service", "[Service]\nExecStart=/b\n[Install]\nWantedBy=getty@ttyS1.service\n");
@@ -49,17 +51,19 @@ int main(void)
 	struct unit_set set;
 	CHECK(unitdirs_load(&set, dirs, 4, "h", "m") == 0);
 
-	const char *want[] = { "a.service", "b.service", "getty@ttyS0.service", "getty@ttyS1.service",
-			       "huge.service", "multi-user.target" };
-	CHECK(set.n == 6);
-	for (size_t i = 0; i < set.n && i < 6; i++)
+	/* db@1 is named only by the instance app@1. */
+	const char *want[] = { "a.service", "app@1.service", "b.service", "db@1.service", "getty@ttyS0.service",
+			       "getty@ttyS1.service", "huge.service", "multi-user.target" };
+	CHECK(set.n == 8);
+	for (size_t i = 0; i < set.n && i < 8; i++)
 		CHECK_STR(set.units[i].name, want[i]);
 	CHECK_STR(set.units[0].description, "from the admin");
 	CHECK_STR(set.units[0].exec_start.v[0], "/a2");
-	CHECK_STR(set.units[2].description, "getty on ttyS0");
-	CHECK_STR(set.units[3].exec_start.v[0], "/sbin/getty ttyS1");
-	CHECK(set.units[4].nerrors == 1 && strstr(set.units[4].diags[0].msg, "cannot read"));
-	CHECK(unitdirs_get(&set, dirs, 4, "getty@ttyS9.service", "h", "m") != NULL && set.n == 7);
+	CHECK_STR(set.units[3].exec_start.v[0], "/db 1");
+	CHECK_STR(set.units[4].description, "getty on ttyS0");
+	CHECK_STR(set.units[5].exec_start.v[0], "/sbin/getty ttyS1");
+	CHECK(set.units[6].nerrors == 1 && strstr(set.units[6].diags[0].msg, "cannot read"));
+	CHECK(unitdirs_get(&set, dirs, 4, "getty@ttyS9.service", "h", "m") != NULL && set.n == 9);
 	CHECK(unitdirs_get(&set, dirs, 4, "nothing.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "masked.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "dangling.service", "h", "m") == NULL);

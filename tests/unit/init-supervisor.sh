@@ -49,6 +49,18 @@ Group=nogroup
 WorkingDirectory=/
 ExecStart=/bin/sh -c 'echo "id \$(id -u):\$(id -g) \$USER \$(pwd)" > $T/whoami'
 EOT
+cat > "$U/remain.service" <<EOT
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+ExecStop=/bin/sh -c 'echo remain-stop >> $L'
+EOT
+cat > "$U/quitter.service" <<EOT
+[Service]
+Type=notify
+ExecStart=/bin/true
+EOT
 cat > "$U/mute.service" <<EOT
 [Service]
 Type=notify
@@ -76,7 +88,7 @@ Restart=sometimes
 EOT
 cat > "$U/default.target" <<EOT
 [Unit]
-Wants=prep.service web.service crash.service orphan.service bad.service prefail.service ready.service mute.service asnobody.service
+Wants=prep.service web.service crash.service orphan.service bad.service prefail.service ready.service mute.service asnobody.service remain.service quitter.service
 After=prep.service web.service ready.service
 EOT
 
@@ -101,6 +113,8 @@ assert_contains "$T/out" "prefail.service: ExecStartPre= failed"
 assert_not_contains "$L" "prefail-ran"
 [ "$(grep -E '^ready' "$L" | tr '\n' ' ')" = "ready-sent ready-post " ] || { cat "$L"; fail "ExecStartPost= of the notify unit ran before READY=1"; }
 assert_contains "$T/out" "ready.service: ready"
+assert_contains "$T/out" "quitter.service: exited before READY=1"
+assert_contains "$T/out" "quitter.service: failed"
 assert_contains "$T/whoami" "id $(id -u nobody):$(getent group nogroup | cut -d: -f3) nobody /"
 assert_contains "$T/out" "mute.service: start timed out (TimeoutStartSec=)"
 [ "$(grep -c 'mute.service: failed' "$T/out")" = 1 ] || fail "mute.service failed more than once"
@@ -115,6 +129,7 @@ web=$(sed -n 's/^web hello the world //p' "$L")
 kill -0 "$web" || fail "web.service is not running"
 kill -TERM $pid
 wait $pid || fail "berth-init exited with status $?"
+assert_contains "$L" "remain-stop"
 assert_contains "$T/out" "web.service: stopping"
 assert_contains "$T/out" "web.service: main process killed by signal 15"
 [ "$(grep -E '^web-stop' "$L" | tr '\n' ' ')" = "web-stop web-stop-post " ] || { cat "$L"; fail "ExecStop= and ExecStopPost= did not run in order"; }

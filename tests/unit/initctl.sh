@@ -26,6 +26,12 @@ ExecStart=/bin/sh -c 'trap "" TERM; while :; do sleep 0.1; done'
 ExecStop=/bin/sh -c 'echo stubborn-stop >> $L'
 TimeoutStopSec=500ms
 EOT
+cat > "$U/rival.service" <<EOT
+[Unit]
+Conflicts=manual.service
+[Service]
+ExecStart=/bin/sleep 100
+EOT
 printf '[Unit]\nWants=web.service stubborn.service\n' > "$U/default.target"
 
 "$init" --units "$U" --control "$S" >"$T/out" 2>&1 &
@@ -72,6 +78,11 @@ i=0; while [ "$(grep -c manual-start "$L")" != 2 ] && [ $i -lt 50 ]; do sleep 0.
 [ "$(grep -c manual-start "$L")" = 2 ] || fail "manual.service started $(grep -c manual-start "$L") times, expected 2"
 until_ok "$ctl" -s "$S" is-active manual.service || fail "manual.service is not active after restart"
 
+# Conflicts=: starting rival stops manual.
+"$ctl" -s "$S" start rival.service || fail "start rival failed"
+until_state rival.service active || fail "rival.service did not start"
+until_state manual.service inactive || fail "manual.service was not stopped by its rival"
+
 web=$(sed -n 's/^   Main PID: //p' "$T/status")
 "$ctl" -s "$S" stop web.service || fail "stop failed"
 until_state web.service inactive || fail "web.service did not stop"
@@ -87,6 +98,12 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 until_state stubborn.service inactive || fail "stubborn.service was never stopped"
 assert_contains "$L" "stubborn-stop"
 assert_contains "$T/out" "stubborn.service: did not stop in time: killing"
+
+# start during a stop: the unit starts again once stopped.
+"$ctl" -s "$S" start stubborn.service && until_state stubborn.service active || fail "stubborn did not start"
+"$ctl" -s "$S" stop stubborn.service && "$ctl" -s "$S" start stubborn.service || fail "stop then start failed"
+sleep 0.7
+until_state stubborn.service active || fail "stubborn.service did not start again after its stop"
 
 kill -TERM $pid
 wait $pid || fail "init exited with status $?"
