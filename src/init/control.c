@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/depgraph.h"
@@ -53,8 +55,21 @@ static void status_text(struct sup *sp, size_t i, FILE *out)
 	fputc('\n', out);
 	if (s->pid > 0)
 		fprintf(out, "   Main PID: %d\n", (int)s->pid);
-	if (u->kind == UNIT_SERVICE)
-		fprintf(out, "     Starts: %u\n", s->nstarts);
+	if (u->kind == UNIT_SERVICE) {
+		fprintf(out, "     Starts: %lu", s->started);
+		if (s->last_start) {
+			char when[32];
+			struct tm tm;
+			time_t t = (time_t)s->last_start;
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+			fprintf(out, ", last at %s", when);
+		}
+		fputc('\n', out);
+		if (s->last_status >= 0 && WIFEXITED(s->last_status))
+			fprintf(out, "  Last exit: status %d\n", WEXITSTATUS(s->last_status));
+		else if (s->last_status >= 0)
+			fprintf(out, "  Last exit: killed by signal %d\n", WTERMSIG(s->last_status));
+	}
 }
 
 /* One request on the control socket (docs/init.md): a line "COMMAND [UNIT]"; the
@@ -80,7 +95,7 @@ void control_request(struct sup *sp)
 	}
 	req[n] = '\0';
 	req[strcspn(req, "\r\n")] = '\0';
-	char *cmd = strtok(req, " "), *arg = strtok(NULL, " ");
+	char *cmd = strtok(req, " "), *arg = strtok(NULL, " "), *arg2 = strtok(NULL, " ");
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
@@ -91,9 +106,32 @@ void control_request(struct sup *sp)
 	int code = 0;
 	long i = arg ? dep_find(sp->set.units, sp->set.n, arg) : -1;
 	bool change = cmd && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart"));
+	int end = !cmd ? -1 : !strcmp(cmd, "reboot") ? END_REBOOT : !strcmp(cmd, "poweroff") ? END_POWEROFF
+		: !strcmp(cmd, "halt") ? END_HALT : -1;
+	bool follow = cmd && !strcmp(cmd, "follow");
 	if (!cmd) {
 		code = 1;
 		fputs("empty request\n", out);
+	} else if (!strcmp(cmd, "log") || follow) {
+		/* "log N [UNIT]": the last N lines; "follow N [UNIT]": then every new one */
+		long n = arg ? strtol(arg, NULL, 10) : 10;
+		if (arg2 && dep_find(sp->set.units, sp->set.n, arg2) < 0 && strcmp(arg2, "kernel")) {
+			code = 4;
+			fprintf(out, "Unit %s could not be found.\n", arg2);
+			follow = false;
+		} else {
+			log_dump(out, arg2, n < 0 ? 0 : (size_t)n);
+		}
+	} else if (end >= 0) {
+		if (cred.uid != 0) {
+			code = 5;
+			fprintf(out, "%s: permission denied (root only)\n", cmd);
+		} else if (!sp->pid1 && end != END_STOP) {
+			code = 1;
+			fprintf(out, "%s: init is not PID 1 here\n", cmd);
+		} else if (sp->end < 0) {
+			sp->end = end;
+		}
 	} else if (!strcmp(cmd, "list")) {
 		for (size_t k = 0; k < sp->set.n; k++)
 			fprintf(out, "%-32s %-12s %-14s %s\n", sp->set.units[k].name, active_state(&sp->svc[k]),
@@ -133,9 +171,10 @@ void control_request(struct sup *sp)
 	fclose(out);
 	char head[16];
 	int hl = snprintf(head, sizeof head, "%d\n", code);
-	if (send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && len)
-		send(c, text, len, MSG_NOSIGNAL);
+	bool sent = send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && (!len || send(c, text, len, MSG_NOSIGNAL) == (ssize_t)len);
 	free(text);
-	close(c);
+	/* A follower keeps its connection: the log writes to it (log.h). */
+	if (!(follow && sent && log_follow(c, arg2)))
+		close(c);
 }
 

@@ -1,7 +1,7 @@
-/* berth-init: Berth's init. Today it runs as an ordinary process for tests: the
- * supervisor over the unit directories given, until SIGTERM. The PID 1 side
- * (early boot, STATE, consoles, shutdown) is still to come; until then the image
- * boots with BusyBox init, and this program refuses to run as PID 1. */
+/* berth-init: Berth's init. As PID 1 it brings the system up and supervises
+ * the units of /usr/lib/berth/units, /etc/berth/units and /run/berth/units
+ * (pid1.c). As an ordinary process, for tests, it supervises the unit
+ * directories given until SIGTERM. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +11,24 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "pid1.h"
 #include "supervisor.h"
 
 static void usage(void)
 {
 	fputs("usage: berth-init --units DIR [--units DIR...] [--goal UNIT] [--control SOCKET]\n"
+	      "                  [--log-dir DIR [--log-size BYTES]]\n"
 	      "Starts UNIT (default.target) and what it pulls in from the unit directories\n"
 	      "(later ones override earlier ones), supervises them, prints \"berth: ready\"\n"
 	      "when they are up, answers initctl on SOCKET, and stops them all on SIGTERM\n"
-	      "or SIGINT.\n", stderr);
+	      "or SIGINT. With --log-dir, the services' output is logged (initctl log)\n"
+	      "and kept in DIR/UNIT.log, rotated to UNIT.log.1 past BYTES (1 MiB);\n"
+	      "without, it goes to init's own.\n", stderr);
 }
 
 /* The control socket: anyone may connect (queries); changes are checked per
  * request against the peer's credentials. */
-static int control_socket(const char *path)
+int control_listen(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof a.sun_path) {
@@ -46,7 +50,10 @@ static int control_socket(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *dirs[16], *goal = "default.target", *control = NULL;
+	if (getpid() == 1)
+		pid1_main();
+	const char *dirs[16], *goal = "default.target", *control = NULL, *log_dir = NULL;
+	size_t log_cap = 0;
 	size_t ndirs = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--units") && i + 1 < argc && ndirs < 16)
@@ -55,6 +62,10 @@ int main(int argc, char **argv)
 			goal = argv[++i];
 		else if (!strcmp(argv[i], "--control") && i + 1 < argc)
 			control = argv[++i];
+		else if (!strcmp(argv[i], "--log-dir") && i + 1 < argc)
+			log_dir = argv[++i];
+		else if (!strcmp(argv[i], "--log-size") && i + 1 < argc)
+			log_cap = strtoul(argv[++i], NULL, 10);
 		else {
 			usage();
 			return 2;
@@ -64,17 +75,15 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (getpid() == 1) {
-		fputs("berth-init: running as PID 1 is not supported yet\n", stderr);
-		return 1;
-	}
 	/* Orphans of the services come to us, to be reaped, as they would to PID 1. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	int cfd = control ? control_socket(control) : -1;
+	int cfd = control ? control_listen(control) : -1;
 	if (control && cfd < 0)
 		return 1;
-	int rc = supervise(dirs, ndirs, goal, "berth: ready", cfd);
+	struct sup_config cfg = { .dirs = dirs, .ndirs = ndirs, .goal = goal, .ready_line = "berth: ready",
+				  .control = cfd, .log_dir = log_dir, .log_cap = log_cap };
+	int end = supervise(&cfg);
 	if (control)
 		unlink(control);
-	return rc;
+	return end < 0 ? 1 : 0;
 }

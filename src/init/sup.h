@@ -10,6 +10,8 @@
 #include <sys/types.h>
 
 #include "../lib/unitdirs.h"
+#include "log.h"
+#include "supervisor.h"
 
 enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPPED, AUTO_RESTART,
 	     STOPPING, STOPPED };
@@ -31,6 +33,10 @@ struct svc {
 	uint64_t restart_at;  /* AUTO_RESTART: when */
 	uint64_t *starts;     /* the last start_limit_burst start times */
 	unsigned nstarts;
+	struct log_pipe log;  /* its processes' stdout and stderr, when init logs */
+	unsigned long started; /* how many times it started, for status */
+	int64_t last_start;   /* when last, wall clock (s) */
+	int last_status;      /* its main process's last wait status, -1 if none */
 };
 
 struct sup {
@@ -39,6 +45,11 @@ struct sup {
 	bool *in;             /* pulled in by the goal */
 	size_t *order, norder;
 	bool ready, stopping;
+	bool pid1;
+	int end;              /* -1, or how the supervisor is asked to end (enum sup_end) */
+	bool logging;         /* services' output to the log (log.h), not init's stdout */
+	int kfd;              /* /dev/kmsg, or -1 */
+	struct pollfd *pfd;   /* room for the event loop's descriptors */
 	int sfd, nfd, cfd;    /* signals, notify socket, control socket */
 };
 

@@ -6,6 +6,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "../lib/depgraph.h"
 #include "../lib/environ.h"
 #include "../lib/execline.h"
+#include "cgroup.h"
 #include "sup.h"
 
 static const char *const state_names[] = { "waiting", "starting", "starting", "running", "exited",
@@ -42,15 +44,17 @@ uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* On the console, and in the unit's log with what its processes wrote. */
 void say(const struct unit *u, const char *fmt, ...)
 {
+	char msg[400];
 	va_list ap;
 	va_start(ap, fmt);
-	printf("berth-init: %s: ", u->name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	printf("berth-init: %s: %s\n", u->name, msg);
+	fflush(stdout);
+	log_line(u->name, msg, n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 }
 
 static bool settled(const struct svc *s, const struct unit *u)
@@ -141,10 +145,14 @@ static int drop_privileges(const struct unit *u)
 }
 
 
-/* Forks and execs LINE of unit U; returns the pid, or -1 with a message. *IGNORE
- * tells whether its failure is to be ignored (the '-' prefix). */
-static pid_t spawn(const struct unit *u, const char *line, bool *ignore)
+/* Forks and execs LINE of unit I, in its cgroup, its output to its log pipe;
+ * returns the pid, or -1 with a message. *IGNORE tells whether its failure is to
+ * be ignored (the '-' prefix). */
+static pid_t spawn(struct sup *sp, size_t i, const char *line, bool *ignore)
 {
+	const struct unit *u = &sp->set.units[i];
+	struct log_pipe *lp = &sp->svc[i].log;
+	int out = sp->logging && log_pipe_open(lp) == 0 ? lp->w : -1;
 	struct strv env = { 0 };
 	struct execline el;
 	char err[160] = "out of memory", ns[128];
@@ -163,6 +171,17 @@ static pid_t spawn(const struct unit *u, const char *line, bool *ignore)
 		sigfillset(&all);
 		sigprocmask(SIG_UNBLOCK, &all, NULL);
 		setsid();
+		if (out >= 0) {
+			int null = open("/dev/null", O_RDONLY);
+			if (null > 0)
+				dup2(null, 0), close(null);
+			dup2(out, 1);
+			dup2(out, 2);
+		}
+		if (cgroup_enter(u->name) < 0) {
+			fprintf(stderr, "berth-init: %s: cannot enter its cgroup: %s\n", u->name, strerror(errno));
+			_exit(219);
+		}
 		if (drop_privileges(u) < 0)
 			_exit(216);
 		if (u->working_directory && chdir(u->working_directory) < 0) {
@@ -254,9 +273,17 @@ void start(struct sup *sp, size_t i)
 		s->state = FAILED;
 		return;
 	}
+	char err[300];
+	if (cgroup_prepare(u, err, sizeof err) < 0) {
+		say(u, "not started: %s", err);
+		s->state = FAILED;
+		return;
+	}
 	s->state = STARTING;
 	s->deadline = deadline_in(u->timeout_start_usec);
 	s->phase = PH_PRE;
+	s->started++;
+	s->last_start = (int64_t)time(NULL);
 	s->idx = 0;
 	next_command(sp, i);
 }
@@ -270,7 +297,7 @@ static void next_command(struct sup *sp, size_t i)
 	struct svc *s = &sp->svc[i];
 	const struct strv *list = s->phase == PH_PRE ? &u->exec_start_pre : &u->exec_start_post;
 	if (s->phase != PH_NONE && s->idx < list->n) {
-		s->ctl = spawn(u, list->v[s->idx++], &s->ignore_ctl);
+		s->ctl = spawn(sp, i, list->v[s->idx++], &s->ignore_ctl);
 		if (s->ctl < 0)
 			fail_start(sp, i, "could not run a control command");
 		return;
@@ -278,7 +305,7 @@ static void next_command(struct sup *sp, size_t i)
 	if (s->phase == PH_PRE) {
 		s->phase = PH_NONE;
 		s->idx = 0;
-		s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
+		s->pid = spawn(sp, i, u->exec_start.v[s->idx++], &s->ignore_main);
 		if (s->pid < 0) {
 			fail_start(sp, i, "could not run ExecStart=");
 			return;
@@ -306,25 +333,47 @@ void up(struct sup *sp, size_t i)
 	next_command(sp, i);
 }
 
+static bool explicitly_after(const struct unit *u, const struct unit *v)
+{
+	return strv_contains(&u->after, v->name) || strv_contains(&v->before, u->name);
+}
+
+/* U starts after V: After=, Before=, and as systemd's targets, after what they
+ * want or require (DefaultDependencies=) unless that is ordered after them. */
+static bool ordered_after(const struct unit *u, const struct unit *v)
+{
+	return explicitly_after(u, v) ||
+	       (u->kind == UNIT_TARGET && !explicitly_after(v, u) &&
+		(strv_contains(&u->wants, v->name) || strv_contains(&u->requires, v->name) ||
+		 strv_contains(&v->wanted_by, u->name)));
+}
+
 /* Starts every waiting unit whose predecessors have settled; reports readiness. */
 static void advance(struct sup *sp)
 {
 	if (sp->stopping)
 		return;
-	for (size_t k = 0; k < sp->norder; k++) {
-		size_t i = sp->order[k];
-		if (sp->svc[i].state != WAITING)
-			continue;
-		const struct unit *u = &sp->set.units[i];
-		bool ready = true;
-		for (size_t m = 0; m < sp->norder && ready; m++) {
-			size_t j = sp->order[m];
-			const struct unit *v = &sp->set.units[j];
-			if (j != i && (strv_contains(&u->after, v->name) || strv_contains(&v->before, u->name)))
-				ready = settled(&sp->svc[j], v);
+	/* Again while it starts something: a start can settle a unit that one
+	 * earlier in the order waits for (a target, a oneshot that failed). */
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t k = 0; k < sp->norder; k++) {
+			size_t i = sp->order[k];
+			if (sp->svc[i].state != WAITING)
+				continue;
+			const struct unit *u = &sp->set.units[i];
+			bool ready = true;
+			for (size_t m = 0; m < sp->norder && ready; m++) {
+				size_t j = sp->order[m];
+				const struct unit *v = &sp->set.units[j];
+				if (j != i && ordered_after(u, v))
+					ready = settled(&sp->svc[j], v);
+			}
+			if (ready) {
+				start(sp, i);
+				again = true;
+			}
 		}
-		if (ready)
-			start(sp, i);
 	}
 	if (sp->ready)
 		return;
@@ -361,6 +410,7 @@ static void fail_start(struct sup *sp, size_t i, const char *why)
 		kill(-s->pid, SIGKILL), kill(s->pid, SIGKILL);
 	if (s->ctl > 0)
 		kill(-s->ctl, SIGKILL), kill(s->ctl, SIGKILL);
+	cgroup_kill(sp->set.units[i].name);
 	s->pid = s->ctl = 0;
 	after_exit(sp, i, false, true);
 }
@@ -379,6 +429,10 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 	case RESTART_ON_ABNORMAL: restart = signalled && !clean; break;
 	case RESTART_ALWAYS: restart = true; break;
 	}
+	/* Its main process gone, nothing of the unit stays behind (but a
+	 * RemainAfterExit= oneshot's, which stays active). */
+	if (restart || !clean || !u->remain_after_exit)
+		cgroup_kill(u->name);
 	if (restart) {
 		s->state = AUTO_RESTART;
 		s->restart_at = u->restart_usec == UINT64_MAX ? UINT64_MAX : now_usec() + u->restart_usec;
@@ -398,6 +452,7 @@ static void main_exited(struct sup *sp, size_t i, int status)
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
 	s->pid = 0;
+	s->last_status = status;
 	describe(u, "main process", status);
 	if (s->state == STOPPING) {
 		if (s->phase == PH_KILL) {
@@ -417,7 +472,7 @@ static void main_exited(struct sup *sp, size_t i, int status)
 	}
 	if (s->state == STARTING_ONESHOT && clean) {
 		if (s->idx < u->exec_start.n) {
-			s->pid = spawn(u, u->exec_start.v[s->idx++], &s->ignore_main);
+			s->pid = spawn(sp, i, u->exec_start.v[s->idx++], &s->ignore_main);
 			if (s->pid > 0)
 				return;
 			clean = false;
@@ -486,7 +541,7 @@ static void next_stop_command(struct sup *sp, size_t i)
 	struct svc *s = &sp->svc[i];
 	if (s->phase == PH_STOP) {
 		if (s->run_exec_stop && s->idx < u->exec_stop.n && s->deadline != UINT64_MAX - 1) {
-			s->ctl = spawn(u, u->exec_stop.v[s->idx++], &s->ignore_ctl);
+			s->ctl = spawn(sp, i, u->exec_stop.v[s->idx++], &s->ignore_ctl);
 			if (s->ctl > 0)
 				return;
 		}
@@ -494,21 +549,24 @@ static void next_stop_command(struct sup *sp, size_t i)
 			s->phase = PH_KILL;
 			kill(-s->pid, u->kill_signal);
 			kill(s->pid, u->kill_signal);
+			cgroup_signal(u->name, u->kill_signal);
 			return;
 		}
+		cgroup_signal(u->name, u->kill_signal); /* what a RemainAfterExit= oneshot left */
 		s->phase = PH_STOPPOST;
 		s->idx = 0;
 	}
 	if (s->phase == PH_STOPPOST && s->idx == 0)
 		s->deadline = deadline_in(u->timeout_stop_usec); /* ExecStopPost= gets its own */
 	if (s->phase == PH_STOPPOST && s->idx < u->exec_stop_post.n) {
-		s->ctl = spawn(u, u->exec_stop_post.v[s->idx++], &s->ignore_ctl);
+		s->ctl = spawn(sp, i, u->exec_stop_post.v[s->idx++], &s->ignore_ctl);
 		if (s->ctl > 0)
 			return;
 	}
 	s->phase = PH_NONE;
 	s->state = STOPPED;
 	s->since = now_usec();
+	cgroup_kill(u->name);
 	say(u, "stopped");
 	if (s->start_after_stop && !sp->stopping) {
 		s->start_after_stop = false;
@@ -564,8 +622,21 @@ static void stop_all(struct sup *sp)
 				pump(sp);
 }
 
+/* What a signal asks of the supervisor: as PID 1 the signals of BusyBox's
+ * reboot, poweroff and halt (and Ctrl-Alt-Del's SIGINT); as a process, to stop. */
+static int end_for(const struct sup *sp, unsigned sig)
+{
+	switch (sig) {
+	case SIGTERM: case SIGINT: return sp->pid1 ? END_REBOOT : END_STOP;
+	case SIGUSR2: return sp->pid1 ? END_POWEROFF : -1;
+	case SIGUSR1: return sp->pid1 ? END_HALT : -1;
+	default: return -1;
+	}
+}
+
 /* One turn of the event loop: waits for a signal, a notification, a control
- * request or the next timer, and handles them. Returns true on SIGTERM/SIGINT. */
+ * request or the next timer, and handles them. Returns true once asked to end
+ * (sp->end says how). */
 static bool pump(struct sup *sp)
 {
 	uint64_t t = now_usec(), next = UINT64_MAX;
@@ -578,19 +649,29 @@ static bool pump(struct sup *sp)
 	}
 	uint64_t wait_ms = next == UINT64_MAX ? 0 : next <= t ? 0 : (next - t + 999) / 1000;
 	int ms = next == UINT64_MAX ? -1 : wait_ms > 86400000 ? 86400000 : (int)wait_ms;
-	struct pollfd p[3] = { { sp->sfd, POLLIN, 0 }, { sp->nfd, POLLIN, 0 },
-			       { sp->stopping ? -1 : sp->cfd, POLLIN, 0 } };
-	if (poll(p, 3, ms) < 0 && errno != EINTR)
-		return true;
+	/* signals, notifications, initctl, the kernel's log, each unit's log */
+	struct pollfd *p = sp->pfd;
+	p[0] = (struct pollfd){ sp->sfd, POLLIN, 0 };
+	p[1] = (struct pollfd){ sp->nfd, POLLIN, 0 };
+	p[2] = (struct pollfd){ sp->stopping ? -1 : sp->cfd, POLLIN, 0 };
+	p[3] = (struct pollfd){ sp->kfd, POLLIN, 0 };
+	for (size_t i = 0; i < sp->set.n; i++)
+		p[4 + i] = (struct pollfd){ sp->svc[i].log.r > 0 ? sp->svc[i].log.r : -1, POLLIN, 0 };
+	if (poll(p, 4 + sp->set.n, ms) < 0 && errno != EINTR && !sp->pid1)
+		return sp->end = END_STOP, true;
+	for (size_t i = 0; i < sp->set.n; i++)
+		if (p[4 + i].revents & POLLIN)
+			log_pipe_read(&sp->svc[i].log, sp->set.units[i].name);
+	if (sp->kfd >= 0 && (p[3].revents & POLLIN))
+		log_kmsg_read(sp->kfd);
 	if (sp->nfd >= 0 && (p[1].revents & POLLIN))
 		notified(sp, sp->nfd);
 	if (sp->cfd >= 0 && (p[2].revents & POLLIN) && !sp->stopping)
 		control_request(sp);
-	bool term = false;
 	struct signalfd_siginfo si;
 	while (read(sp->sfd, &si, sizeof si) == sizeof si)
-		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-			term = true;
+		if (end_for(sp, si.ssi_signo) >= 0 && sp->end < 0)
+			sp->end = end_for(sp, si.ssi_signo);
 	reap(sp);
 	t = now_usec();
 	for (size_t i = 0; i < sp->set.n; i++) {
@@ -603,35 +684,50 @@ static bool pump(struct sup *sp)
 			say(&sp->set.units[i], "did not stop in time: killing");
 			if (s->pid > 0)
 				kill(-s->pid, SIGKILL), kill(s->pid, SIGKILL);
+			cgroup_kill(sp->set.units[i].name);
 			if (s->ctl > 0)
 				kill(-s->ctl, SIGKILL);
 			s->deadline = UINT64_MAX - 1; /* killed: no more ExecStop= */
 		}
 	}
 	advance(sp);
-	return term;
+	return sp->end >= 0;
 }
 
-int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line,
-	      int control)
+int supervise(const struct sup_config *cfg)
 {
-	struct sup sp = { 0 };
+	struct sup sp = { .end = -1, .pid1 = cfg->pid1 };
 	char host[256] = "localhost";
+	const char *goal = cfg->goal, *mid = cfg->machine_id ? cfg->machine_id : "";
 	gethostname(host, sizeof host - 1);
-	if (unitdirs_load(&sp.set, dirs, ndirs, host, "") < 0 ||
-	    !unitdirs_get(&sp.set, dirs, ndirs, goal, host, "")) {
+	if (unitdirs_load(&sp.set, cfg->dirs, cfg->ndirs, host, mid) < 0 ||
+	    !unitdirs_get(&sp.set, cfg->dirs, cfg->ndirs, goal, host, mid)) {
 		fprintf(stderr, "berth-init: no unit %s\n", goal);
 		unit_set_free(&sp.set);
-		return 1;
+		return -1;
 	}
 	size_t n = sp.set.n;
 	sp.svc = calloc(n, sizeof *sp.svc);
 	sp.in = calloc(n, sizeof *sp.in);
 	sp.order = calloc(n, sizeof *sp.order);
+	sp.pfd = calloc(n + 4, sizeof *sp.pfd);
+	sp.kfd = -1;
 	char cycle[512];
-	int rc = 1;
-	if (!sp.svc || !sp.in || !sp.order)
+	int rc = -1;
+	if (!sp.svc || !sp.in || !sp.order || !sp.pfd)
 		goto out;
+	for (size_t i = 0; i < n; i++) {
+		sp.svc[i].log.r = sp.svc[i].log.w = -1;
+		sp.svc[i].last_status = -1;
+	}
+	if (cfg->log_dir) {
+		log_set_dir(cfg->log_dir, cfg->log_cap ? cfg->log_cap : 1 << 20);
+		sp.logging = true;
+	}
+	if (cfg->pid1)
+		sp.kfd = log_kmsg_open();
+	if ((cfg->pid1 || cfg->cgroups) && !cgroup_init())
+		fprintf(stderr, "berth-init: no cgroup2 at /sys/fs/cgroup: services run without cgroups\n");
 	for (size_t i = 0; i < n; i++)
 		for (unsigned d = 0; d < sp.set.units[i].ndiags; d++)
 			fprintf(stderr, "berth-init: %s: %s\n", sp.set.units[i].diags[d].error ? "error" : "warning",
@@ -649,6 +745,8 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
@@ -660,12 +758,12 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 		perror("berth-init: notify socket (Type=notify units will time out)");
 	sp.sfd = sfd;
 	sp.nfd = nfd;
-	sp.cfd = control >= 0 ? control : -1;
+	sp.cfd = cfg->control >= 0 ? cfg->control : -1;
 	advance(&sp);
 	bool announced = false;
 	for (;;) {
 		if (sp.ready && !announced) {
-			printf("%s\n", ready_line);
+			printf("%s\n", cfg->ready_line);
 			fflush(stdout);
 			announced = true;
 		}
@@ -676,10 +774,15 @@ int supervise(const char *const *dirs, size_t ndirs, const char *goal, const cha
 	close(sfd);
 	if (nfd >= 0)
 		close(nfd);
-	rc = 0;
+	rc = sp.end;
 out:
-	for (size_t i = 0; i < n; i++)
-		free(sp.svc ? sp.svc[i].starts : NULL);
+	for (size_t i = 0; i < n && sp.svc; i++) {
+		free(sp.svc[i].starts);
+		log_pipe_close(&sp.svc[i].log);
+	}
+	if (sp.kfd >= 0)
+		close(sp.kfd);
+	free(sp.pfd);
 	free(sp.svc);
 	free(sp.in);
 	free(sp.order);

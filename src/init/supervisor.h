@@ -5,13 +5,29 @@
 #ifndef BERTH_SUPERVISOR_H
 #define BERTH_SUPERVISOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* Runs until SIGTERM or SIGINT, then stops every unit and returns 0 (1 if the
- * goal cannot be found or ordered). DIRS are the unit directories, lowest
- * priority first. READY_LINE is printed when every unit of the goal has started
- * (or failed). CONTROL is a listening unix socket for initctl (control.h), or -1. */
-int supervise(const char *const *dirs, size_t ndirs, const char *goal, const char *ready_line,
-	      int control);
+/* How the supervisor was asked to end. */
+enum sup_end { END_STOP, END_REBOOT, END_POWEROFF, END_HALT };
+
+struct sup_config {
+	const char *const *dirs; /* unit directories, lowest priority first */
+	size_t ndirs;
+	const char *goal;        /* the unit to start: default.target */
+	const char *ready_line;  /* printed when every unit of the goal has started (or failed) */
+	int control;             /* a listening unix socket for initctl, or -1 */
+	const char *machine_id;  /* for %m */
+	bool pid1;               /* SIGTERM reboots, SIGUSR2 powers off, SIGUSR1 halts;
+				    the kernel's messages are logged; cgroups are used */
+	const char *log_dir;     /* services' output logged, to files here; NULL: to stdout */
+	size_t log_cap;          /* each file rotated past this size (0: 1 MiB) */
+	bool cgroups;            /* one cgroup per service (always as PID 1) */
+};
+
+/* Runs until asked to end (a signal, or initctl reboot/poweroff), then stops
+ * every unit and returns how it was asked to end; -1 if the goal cannot be found
+ * or ordered. As an ordinary process SIGTERM and SIGINT mean END_STOP. */
+int supervise(const struct sup_config *cfg);
 
 #endif

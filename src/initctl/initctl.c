@@ -1,9 +1,11 @@
 /* initctl: talks to berth-init over its control socket (docs/init.md).
  *   initctl [-s SOCKET] list | status UNIT | is-active UNIT | start UNIT |
- *           stop UNIT | restart UNIT
+ *           stop UNIT | restart UNIT | log [-f] [-n N] [UNIT] | reboot |
+ *           poweroff | halt
  * Prints init's answer and exits with its status, as systemctl does: 0 success,
  * 3 not active, 4 no such unit, 5 permission denied, 1 anything else. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,13 @@
 
 static int usage(void)
 {
-	fputs("usage: initctl [-s SOCKET] list | status UNIT | is-active UNIT | start UNIT | stop UNIT | restart UNIT\n",
+	fputs("usage: initctl [-s SOCKET] COMMAND\n"
+	      "  list                     every unit and its state\n"
+	      "  status|is-active UNIT    a unit's state\n"
+	      "  start|stop|restart UNIT  change it (root)\n"
+	      "  log [-f] [-n N] [UNIT]   the last N (10) lines of the log, of UNIT or\n"
+	      "                           all (\"kernel\" for the kernel's); -f: follow\n"
+	      "  reboot|poweroff|halt     stop every unit and the machine (root)\n",
 	      stderr);
 	return 2;
 }
@@ -28,10 +36,37 @@ int main(int argc, char **argv)
 		path = argv[a + 1];
 		a += 2;
 	}
-	if (a >= argc || argc - a > 2 || strchr(argv[a], ' ') || (argc - a == 2 && strchr(argv[a + 1], ' ')))
+	if (a >= argc)
 		return usage();
+	for (int k = a; k < argc; k++)
+		if (strpbrk(argv[k], " \n"))
+			return usage();
 	char req[512];
-	int n = snprintf(req, sizeof req, "%s%s%s\n", argv[a], argc - a == 2 ? " " : "", argc - a == 2 ? argv[a + 1] : "");
+	int n;
+	if (!strcmp(argv[a], "log")) {
+		/* log [-f] [-n N] [UNIT] -> "log N [UNIT]" or "follow N [UNIT]" */
+		bool follow = false;
+		long lines = 10;
+		const char *unit = NULL;
+		for (int k = a + 1; k < argc; k++) {
+			char *end;
+			if (!strcmp(argv[k], "-f"))
+				follow = true;
+			else if (!strcmp(argv[k], "-n") && k + 1 < argc &&
+				 (lines = strtol(argv[k + 1], &end, 10)) >= 0 && !*end)
+				k++;
+			else if (argv[k][0] != '-' && !unit)
+				unit = argv[k];
+			else
+				return usage();
+		}
+		n = snprintf(req, sizeof req, "%s %ld%s%s\n", follow ? "follow" : "log", lines, unit ? " " : "",
+			     unit ? unit : "");
+	} else {
+		if (argc - a > 2)
+			return usage();
+		n = snprintf(req, sizeof req, "%s%s%s\n", argv[a], argc - a == 2 ? " " : "", argc - a == 2 ? argv[a + 1] : "");
+	}
 	if (n >= (int)sizeof req)
 		return usage();
 
@@ -68,6 +103,7 @@ int main(int argc, char **argv)
 			body = nl + 1;
 		}
 		fputs(body, code == 0 || code == 3 ? stdout : stderr);
+		fflush(stdout); /* log -f: each line as it comes */
 		have = 0;
 	}
 	close(fd);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # An external tree (tests/data/external) with a defconfig, a package, an overlay
-# adding a file and a service, a post-build and a post-image script: the image
+# adding a file and a service (a unit), a post-build and a post-image script: the image
 # built from it boots, contains the file and has run the service.
 # The build reuses this tree's built packages (clone_build).
 . "$TOPDIR/tests/lib/common.sh"
@@ -25,7 +25,11 @@ assert_contains "$out/images/post-image.done" "disk.img"
 
 qemu_start_cmd make --no-print-directory -C "$TOPDIR" O="$out" run RUN_SSH_PORT=$((20000 + $$ % 20000))
 qemu_wait "berth: ready" 90
-assert_contains "$QEMU_OUT" "greeter: started, says: hello from an external package"
+assert_contains "$QEMU_OUT" "berth-init: greeter.service: started"
+# The service's output is in its log, and in its file under /var/log.
+qemu_run 'initctl log greeter.service; sed "s/^/file: /" /var/log/berth/greeter.service.log'
+assert_contains "$QEMU_OUT" "greeter.service: greeter: started, says: hello from an external package"
+grep -aq "^file: .*greeter: started, says: hello from an external package" "$QEMU_OUT" || fail "not in /var/log/berth/greeter.service.log"
 qemu_run 'cat /etc/motd /etc/berth-post-build /run/greeter.out; hostname | sed "s/^/host: /"'
 assert_contains "$QEMU_OUT" "Welcome to a Berth image customized by an external tree."
 assert_contains "$QEMU_OUT" "post-build ran for qemu-x86_64"

@@ -11,6 +11,7 @@ qemu_start_cmd() {
 	setsid "$@" <"$T/serial.in" >"$QEMU_OUT" 2>&1 &
 	QEMU_PID=$!
 	exec 7>"$T/serial.in"
+	_qemu_shell=
 	on_exit "kill -- -$QEMU_PID 2>/dev/null; exec 7>&-"
 	QEMU_T0=$(date +%s.%N)
 }
@@ -47,8 +48,19 @@ assert_ready_slot() {
 	ok "ready on slot $1"
 }
 
-# qemu_send LINE: types LINE and Enter on the serial console.
-qemu_send() { printf '%s\n' "$1" >&7; }
+# qemu_send LINE: types LINE and Enter on the serial console, once the login
+# prompt there has logged root in (BERTH_AUTOLOGIN) and its shell prompts:
+# what is typed before would go to getty.
+qemu_send() {
+	if [ -z "$_qemu_shell" ]; then
+		qemu_wait "berth: autologin as root" 60
+		qemu_wait ":~# " 30
+		_qemu_shell=1
+	fi
+	printf '%s\n' "$1" >&7
+}
+# qemu_value NAME: the value of the last "NAME: VALUE" line on the console.
+qemu_value() { tr -d '\r' < "$QEMU_OUT" | sed -n "s/^$1: //p" | tail -n 1; }
 
 # qemu_run CMD [SECONDS]: types CMD on the console and waits until it is done
 # (a marker it prints after CMD; the typed line itself does not contain it).

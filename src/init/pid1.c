@@ -1,0 +1,113 @@
+/* Init as PID 1: the system up (boot.h), the units supervised, the system down.
+ * Nothing here returns: if the unit directories cannot give a goal, the console
+ * gets a shell, and the system stays up for someone to repair it. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "pid1.h"
+
+void boot_log(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("berth-init: ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+	va_end(ap);
+}
+
+void root_slot(char *out, size_t len)
+{
+	struct stat st;
+	char path[96], line[128];
+	snprintf(out, len, "none");
+	if (stat("/", &st) < 0 || major(st.st_dev) == 0)
+		return;
+	snprintf(path, sizeof path, "/sys/dev/block/%u:%u/uevent", major(st.st_dev), minor(st.st_dev));
+	FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "PARTNAME=ROOT-", 14)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, len, "%s", line + 14);
+		}
+	if (f)
+		fclose(f);
+}
+
+/* VERSION_ID of the image, from os-release. */
+static void image_version(char *out, size_t len)
+{
+	char line[256];
+	snprintf(out, len, "unknown");
+	FILE *f = fopen("/usr/lib/os-release", "re");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "VERSION_ID=", 11)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, len, "%s", line + 11 + (line[11] == '"'));
+			out[strcspn(out, "\"")] = '\0';
+		}
+	if (f)
+		fclose(f);
+}
+
+/* The last resort: a shell on the console, for as long as it takes. */
+static void __attribute__((noreturn)) emergency(const char *why)
+{
+	boot_log("EMERGENCY: %s; starting a shell on the console", why);
+	for (;;) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			setsid();
+			ioctl(0, TIOCSCTTY, 1);
+			execl("/bin/sh", "-sh", (char *)NULL);
+			_exit(127);
+		}
+		while (pid > 0 && waitpid(-1, NULL, 0) != pid)
+			;
+		sleep(1);
+	}
+}
+
+void pid1_main(void)
+{
+	/* Ctrl-Alt-Del becomes SIGINT: a clean reboot, not an instant one. */
+	reboot(RB_DISABLE_CAD);
+	umask(022);
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	mount_early();
+	state_setup();
+	hostname_setup();
+	loopback_up();
+	random_seed_load();
+	char id[33];
+	machine_id_setup(id);
+	consoles_setup();
+
+	char version[64], slot[16], ready[256];
+	struct utsname un;
+	uname(&un);
+	image_version(version, sizeof version);
+	root_slot(slot, sizeof slot);
+	snprintf(ready, sizeof ready, "berth: ready %s %s slot=%s", version, un.release, slot);
+
+	static const char *const dirs[] = { "/usr/lib/berth/units", "/etc/berth/units", "/run/berth/units" };
+	struct sup_config cfg = { .dirs = dirs, .ndirs = 3, .goal = "default.target", .ready_line = ready,
+				  .control = control_listen("/run/berth/init.sock"), .machine_id = id,
+				  .pid1 = true, .log_dir = "/var/log/berth", .cgroups = true };
+	int end = supervise(&cfg);
+	if (end < 0)
+		emergency("no default.target to start");
+	final_shutdown((enum sup_end)end);
+}

@@ -1,0 +1,251 @@
+/* STATE: the node's writable partition, found by its GPT name on the disk /
+ * runs from. First boot grows it to the disk's end (cloud disks are larger than
+ * the image) and makes its filesystem if it is blank; every boot mounts it on
+ * /var and lays /etc over the image's as an overlay, so an admin's change
+ * persists and an update shows through where nothing was changed. Nothing is
+ * wiped that has data: a STATE that does not mount is left alone, and /var is a
+ * tmpfs with a warning. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/blkpg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/gpt.h"
+#include "../lib/mkdirp.h"
+#include "boot.h"
+
+#define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
+
+struct state_part {
+	char disk[64];    /* "sda" */
+	char dev[300];    /* "/dev/sda5" */
+	int partno;
+	uint64_t sectors; /* the disk's size */
+};
+
+/* The first line of a sysfs file, newline dropped; "" if unreadable. */
+static void sysfs_read(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		*buf = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* VALUE of KEY= in a uevent file. */
+static bool uevent_get(const char *path, const char *key, char *val, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	size_t kl = strlen(key);
+	bool found = false;
+	while (f && !found && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, kl) && line[kl] == '=') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(val, len, "%s", line + kl + 1);
+			found = true;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The sysfs directory of the disk holding partition DEV (its parent). */
+static bool disk_of(dev_t dev, char *dir, size_t len)
+{
+	char link[64], real[4096];
+	snprintf(link, sizeof link, "/sys/dev/block/%u:%u", major(dev), minor(dev));
+	if (!realpath(link, real))
+		return false;
+	char *slash = strrchr(real, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	snprintf(dir, len, "%s", real);
+	return true;
+}
+
+static const char *find_state(struct state_part *sp)
+{
+	struct stat st;
+	char diskdir[4096];
+	if (stat("/", &st) < 0 || major(st.st_dev) == 0 || !disk_of(st.st_dev, diskdir, sizeof diskdir))
+		return "/ is not on a disk";
+	DIR *d = opendir(diskdir);
+	if (!d)
+		return "cannot read the root disk's partitions";
+	struct dirent *e;
+	bool found = false;
+	while (!found && (e = readdir(d))) {
+		char p[4400], name[64], num[16];
+		snprintf(p, sizeof p, "%s/%s/uevent", diskdir, e->d_name);
+		if (e->d_name[0] == '.' || !uevent_get(p, "PARTNAME", name, sizeof name) || strcmp(name, "STATE"))
+			continue;
+		uevent_get(p, "PARTN", num, sizeof num);
+		snprintf(sp->dev, sizeof sp->dev, "/dev/%s", e->d_name);
+		sp->partno = atoi(num);
+		found = true;
+	}
+	closedir(d);
+	if (!found)
+		return "no partition named STATE on the root's disk";
+	const char *base = strrchr(diskdir, '/') + 1;
+	snprintf(sp->disk, sizeof sp->disk, "%s", base);
+	char p[4200], size[32];
+	snprintf(p, sizeof p, "%s/size", diskdir);
+	sysfs_read(p, size, sizeof size);
+	sp->sectors = strtoull(size, NULL, 10);
+	return NULL;
+}
+
+/* Grows STATE to the disk's end: the GPT first (backup header moved to the new
+ * end), then the kernel's idea of the partition; the filesystem follows once
+ * mounted. */
+static void grow_partition(const struct state_part *sp)
+{
+	char path[80], err[200];
+	snprintf(path, sizeof path, "/dev/%s", sp->disk);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		boot_log("STATE: cannot open %s to grow it: %s", path, strerror(errno));
+		return;
+	}
+	int partno;
+	uint64_t first, last;
+	int r = gpt_grow_partition(fd, sp->sectors, "STATE", &partno, &first, &last, err, sizeof err);
+	if (r < 0)
+		boot_log("STATE: not grown: %s: %s", path, err);
+	if (r > 0) {
+		struct blkpg_partition bp = { .start = (long long)first * 512,
+					      .length = (long long)(last - first + 1) * 512, .pno = partno };
+		struct blkpg_ioctl_arg a = { .op = BLKPG_RESIZE_PARTITION, .datalen = sizeof bp, .data = &bp };
+		if (ioctl(fd, BLKPG, &a) < 0)
+			boot_log("STATE: partition grown on disk; the kernel sees it after a reboot (%s)", strerror(errno));
+		else
+			boot_log("STATE: partition grown to %llu MiB", (unsigned long long)((last - first + 1) / 2048));
+	}
+	close(fd);
+}
+
+/* Blank: the first 64 KiB are zero (a filesystem's superblock lives there). */
+static int is_blank(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	static char buf[65536];
+	ssize_t n = pread(fd, buf, sizeof buf, 0);
+	close(fd);
+	if (n != (ssize_t)sizeof buf)
+		return -1;
+	for (size_t i = 0; i < sizeof buf; i++)
+		if (buf[i])
+			return 0;
+	return 1;
+}
+
+static int run(char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The size of the ext2/3/4 filesystem on DEV in bytes, from its superblock; 0
+ * if it has none. */
+static uint64_t ext_size(const char *dev)
+{
+	unsigned char sb[1024];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, sb, sizeof sb, 1024);
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof sb || sb[0x38] != 0x53 || sb[0x39] != 0xef)
+		return 0;
+	uint64_t lo = sb[4] | (uint64_t)sb[5] << 8 | (uint64_t)sb[6] << 16 | (uint64_t)sb[7] << 24;
+	uint64_t hi = sb[0x150] | (uint64_t)sb[0x151] << 8 | (uint64_t)sb[0x152] << 16 | (uint64_t)sb[0x153] << 24;
+	unsigned log = sb[0x18];
+	bool bit64 = sb[0x60] & 0x80; /* INCOMPAT_64BIT: the high half counts */
+	return log > 6 ? 0 : ((bit64 ? hi << 32 : 0) | lo) << (10 + log);
+}
+
+/* The filesystem follows its partition, online (as resize2fs does mounted),
+ * when it is smaller: after a grow, or a grow that a power cut interrupted. */
+static void grow_filesystem(const char *dev, const char *dir)
+{
+	char p[96], size[32];
+	struct stat st;
+	if (stat(dev, &st) < 0)
+		return;
+	snprintf(p, sizeof p, "/sys/dev/block/%u:%u/size", major(st.st_rdev), minor(st.st_rdev));
+	sysfs_read(p, size, sizeof size);
+	uint64_t part = strtoull(size, NULL, 10) * 512, fs = ext_size(dev);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct statvfs vfs;
+	if (fd >= 0 && fs && fs < part && fstatvfs(fd, &vfs) == 0) {
+		uint64_t blocks = part / vfs.f_bsize;
+		if (blocks > fs / vfs.f_bsize && ioctl(fd, EXT4_IOC_RESIZE_FS, &blocks) < 0)
+			boot_log("STATE: filesystem not grown to %llu blocks: %s", (unsigned long long)blocks,
+				 strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void etc_overlay(void)
+{
+	mkdir_p("/var/lib/berth/etc/upper", 0755);
+	mkdir_p("/var/lib/berth/etc/work", 0755);
+	if (mount("overlay", "/etc", "overlay", MS_NOATIME,
+		  "lowerdir=/etc,upperdir=/var/lib/berth/etc/upper,workdir=/var/lib/berth/etc/work") < 0)
+		boot_log("WARNING: /etc stays read-only: overlay: %s", strerror(errno));
+}
+
+void state_setup(void)
+{
+	struct state_part sp = { 0 };
+	const char *why = find_state(&sp);
+	char reason[400];
+	if (!why) {
+		grow_partition(&sp);
+		int blank = is_blank(sp.dev);
+		if (blank == 1) {
+			boot_log("STATE: %s is blank: making its filesystem", sp.dev);
+			char *argv[] = { "/sbin/mke2fs", "-q", "-L", "STATE", sp.dev, NULL };
+			if (run(argv) != 0)
+				boot_log("STATE: mke2fs %s failed", sp.dev);
+		}
+		if (mount(sp.dev, "/var", "ext4", MS_NOATIME, NULL) == 0) {
+			grow_filesystem(sp.dev, "/var");
+			etc_overlay();
+			return;
+		}
+		snprintf(reason, sizeof reason, "%s (STATE) does not mount: %s; it was left as it is", sp.dev,
+			 strerror(errno));
+		why = reason;
+	}
+	boot_log("WARNING: %s. /var is a tmpfs: nothing written to /var or /etc survives a reboot", why);
+	if (mount("tmpfs", "/var", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		boot_log("WARNING: no /var: %s", strerror(errno));
+	etc_overlay();
+}

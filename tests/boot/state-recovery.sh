@@ -1,0 +1,45 @@
+#!/bin/sh
+# STATE that is not as the image made it, on copies of disk.img:
+# 1. blank (zeroed): init makes a filesystem on it, and /var is on it;
+# 2. damaged (not blank, not a filesystem): init says why on the console, /var
+#    is a tmpfs with a warning, the system still comes up, and STATE is left
+#    exactly as it was.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+img=$IMAGES_DIR/disk.img
+[ -f "$img" ] || fail "no $img: build first (make)"
+state_start() {
+	sfdisk -d "$1" | awk -F'[=, ]+' 'index($0, "name=\"STATE\"") { for (i = 1; i < NF; i++) if ($i == "start") print $(i + 1) }'
+}
+boot() {
+	qemu_start -m 256 -drive "file=$1,if=virtio,format=raw"
+	qemu_wait "berth: ready" 90
+}
+
+# 1. Blank.
+cp --sparse=always "$img" "$T/blank.img"
+start=$(state_start "$T/blank.img")
+dd if=/dev/zero of="$T/blank.img" bs=512 seek="$start" count=2048 conv=notrunc status=none
+boot "$T/blank.img"
+assert_contains "$QEMU_OUT" "berth-init: STATE: /dev/vda5 is blank: making its filesystem"
+qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
+assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
+qemu_send poweroff
+qemu_exit_wait 60
+
+# 2. Damaged.
+cp --sparse=always "$img" "$T/bad.img"
+start=$(state_start "$T/bad.img")
+head -c 1048576 /dev/urandom > "$T/garbage"
+dd if="$T/garbage" of="$T/bad.img" bs=512 seek="$start" conv=notrunc status=none
+boot "$T/bad.img"
+assert_contains "$QEMU_OUT" "berth-init: WARNING: /dev/vda5 (STATE) does not mount"
+assert_contains "$QEMU_OUT" "/var is a tmpfs"
+qemu_run 'grep -E " /var | /etc " /proc/mounts | sed "s/^/mnt: /"'
+assert_contains "$QEMU_OUT" "mnt: tmpfs /var tmpfs rw"
+assert_contains "$QEMU_OUT" "mnt: overlay /etc overlay rw"
+qemu_send poweroff
+qemu_exit_wait 60
+dd if="$T/bad.img" bs=512 skip="$start" count=2048 status=none | cmp -s - "$T/garbage" ||
+	fail "STATE was written to although it did not mount"
+ok "the damaged STATE was left as it was"
