@@ -1,6 +1,7 @@
 /* Per-service cgroups: see cgroup.h. */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #define ROOT "/sys/fs/cgroup/system"
 
 static bool enabled;
+static void remove_children(const char *path);
 
 static int write_file(const char *path, const char *text)
 {
@@ -103,6 +105,21 @@ int cgroup_prepare(const struct unit *u, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot make its cgroup %s: %s", p, strerror(errno));
 		return -1;
 	}
+	/* What the last run made below it (a container runtime's cgroups) would
+	 * keep the new processes out: gone with their processes. */
+	remove_children(p);
+	path_of(p, sizeof p, u->name, "cgroup.subtree_control");
+	FILE *sc = fopen(p, "re");
+	char ctl[256] = "";
+	if (sc && fgets(ctl, sizeof ctl, sc)) {
+		char off[300] = "", *save = NULL;
+		for (char *c = strtok_r(ctl, " \n", &save); c; c = strtok_r(NULL, " \n", &save))
+			snprintf(off + strlen(off), sizeof off - strlen(off), "%s-%s", *off ? " " : "", c);
+		if (*off)
+			write_file(p, off);
+	}
+	if (sc)
+		fclose(sc);
 	struct { const char *file, *setting; uint64_t value; bool weight; } lim[] = {
 		{ "memory.max", "MemoryMax", u->memory_max, false },
 		{ "pids.max", "TasksMax", u->tasks_max, false },
@@ -151,12 +168,11 @@ int cgroup_enter(const char *unit)
 	return write_file(p, "0");
 }
 
-bool cgroup_signal(const char *unit, int sig)
+/* SIG to every process in the cgroup at PATH and its children. */
+static bool signal_tree(const char *path, int sig)
 {
-	if (!enabled)
-		return false;
-	char p[512];
-	path_of(p, sizeof p, unit, "cgroup.procs");
+	char p[4096];
+	snprintf(p, sizeof p, "%s/cgroup.procs", path);
 	FILE *f = fopen(p, "re");
 	bool any = false;
 	int pid;
@@ -166,7 +182,57 @@ bool cgroup_signal(const char *unit, int sig)
 	}
 	if (f)
 		fclose(f);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+			any |= signal_tree(p, sig);
+		}
+	if (d)
+		closedir(d);
 	return any;
+}
+
+/* Removes the (empty) cgroups below PATH, deepest first. */
+static void remove_children(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			char p[4096];
+			snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+			remove_children(p);
+			rmdir(p);
+		}
+	if (d)
+		closedir(d);
+}
+
+bool cgroup_signal(const char *unit, int sig)
+{
+	if (!enabled)
+		return false;
+	char p[512];
+	path_of(p, sizeof p, unit, NULL);
+	return signal_tree(p, sig);
+}
+
+bool cgroup_populated(const char *unit)
+{
+	if (!enabled)
+		return false;
+	char p[512], line[64];
+	path_of(p, sizeof p, unit, "cgroup.events");
+	FILE *f = fopen(p, "re");
+	bool populated = false;
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "populated ", 10))
+			populated = line[10] == '1';
+	if (f)
+		fclose(f);
+	return populated;
 }
 
 void cgroup_kill(const char *unit)
@@ -175,7 +241,6 @@ void cgroup_kill(const char *unit)
 		return;
 	char p[512];
 	path_of(p, sizeof p, unit, "cgroup.kill");
-	if (write_file(p, "1") < 0)
-		while (cgroup_signal(unit, SIGKILL) && errno != ESRCH)
-			break;
+	if (write_file(p, "1") < 0) /* before Linux 5.14: one by one */
+		cgroup_signal(unit, SIGKILL);
 }

@@ -18,8 +18,10 @@ bool cgroup_init(void);
 int cgroup_prepare(const struct unit *u, char *err, size_t errlen);
 /* In a child, before exec: into U's cgroup. */
 int cgroup_enter(const char *unit);
-/* SIG to every process in U's cgroup; true if there was one. */
+/* SIG to every process in U's cgroup and below; true if there was one. */
 bool cgroup_signal(const char *unit, int sig);
+/* Has U's cgroup any process left? */
+bool cgroup_populated(const char *unit);
 /* SIGKILL to every process in U's cgroup and whatever they fork meanwhile. */
 void cgroup_kill(const char *unit);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -72,24 +73,63 @@ static void status_text(struct sup *sp, size_t i, FILE *out)
 	}
 }
 
-/* One request on the control socket (docs/init.md): a line "COMMAND [UNIT]"; the
- * answer is a line with an exit status, then text. Changes need root, checked
- * with the peer's credentials. A client gets 200 ms to send its line. */
-void control_request(struct sup *sp)
+/* A new connection waits, without blocking init, for its request line: the
+ * event loop polls it (control_pending) and drops it after a second. */
+void control_accept(struct sup *sp)
 {
-	int c = accept4(sp->cfd, NULL, NULL, SOCK_CLOEXEC);
+	int c = accept4(sp->cfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
 		return;
+	if (sp->npending == MAX_PENDING) { /* the oldest gives way */
+		close(sp->pending[0]);
+		memmove(sp->pending, sp->pending + 1, (MAX_PENDING - 1) * sizeof *sp->pending);
+		memmove(sp->pending_since, sp->pending_since + 1, (MAX_PENDING - 1) * sizeof *sp->pending_since);
+		sp->npending--;
+	}
+	sp->pending[sp->npending] = c;
+	sp->pending_since[sp->npending++] = now_usec();
+}
+
+void control_expire(struct sup *sp)
+{
+	uint64_t t = now_usec();
+	for (size_t k = 0; k < sp->npending;)
+		if (t - sp->pending_since[k] > 1000000) {
+			close(sp->pending[k]);
+			sp->pending[k] = sp->pending[--sp->npending];
+			sp->pending_since[k] = sp->pending_since[sp->npending];
+		} else {
+			k++;
+		}
+}
+
+static void control_handle(struct sup *sp, int c);
+
+/* Pending connection K is readable: its request, answered. */
+void control_pending(struct sup *sp, size_t k)
+{
+	int c = sp->pending[k];
+	sp->pending[k] = sp->pending[--sp->npending];
+	sp->pending_since[k] = sp->pending_since[sp->npending];
+	control_handle(sp, c);
+}
+
+/* One request (docs/init.md): a line "COMMAND [ARGS]"; the answer is a line
+ * with an exit status, then text. Changes need root, checked with the peer's
+ * credentials. A client that does not read its answer holds init 200 ms at
+ * most. */
+static void control_handle(struct sup *sp, int c)
+{
 	struct ucred cred;
 	socklen_t cl = sizeof cred;
 	struct timeval tv = { 0, 200000 };
 	char req[512];
 	ssize_t n = -1;
+	int blocking = 0;
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 &&
-	    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0 &&
 	    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == 0)
-		n = recv(c, req, sizeof req - 1, 0);
-	if (n <= 0) {
+		n = recv(c, req, sizeof req - 1, MSG_DONTWAIT);
+	if (n <= 0 || ioctl(c, FIONBIO, &blocking) < 0) {
 		close(c);
 		return;
 	}
@@ -105,7 +145,10 @@ void control_request(struct sup *sp)
 	}
 	int code = 0;
 	long i = arg ? dep_find(sp->set.units, sp->set.n, arg) : -1;
-	bool change = cmd && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart"));
+	static const char *const changes[] = { "start", "stop", "restart", "reload", "enable", "disable", NULL };
+	bool change = false;
+	for (int k = 0; cmd && changes[k]; k++)
+		change |= !strcmp(cmd, changes[k]);
 	int end = !cmd ? -1 : !strcmp(cmd, "reboot") ? END_REBOOT : !strcmp(cmd, "poweroff") ? END_POWEROFF
 		: !strcmp(cmd, "halt") ? END_HALT : -1;
 	bool follow = cmd && !strcmp(cmd, "follow");
@@ -132,11 +175,20 @@ void control_request(struct sup *sp)
 		} else if (sp->end < 0) {
 			sp->end = end;
 		}
+	} else if (!strcmp(cmd, "daemon-reload")) {
+		char err[200];
+		if (cred.uid != 0) {
+			code = 5;
+			fputs("daemon-reload: permission denied (root only)\n", out);
+		} else if (units_reload(sp, err, sizeof err) < 0) {
+			code = 1;
+			fprintf(out, "daemon-reload failed: %s\n", err);
+		}
 	} else if (!strcmp(cmd, "list")) {
 		for (size_t k = 0; k < sp->set.n; k++)
 			fprintf(out, "%-32s %-12s %-14s %s\n", sp->set.units[k].name, active_state(&sp->svc[k]),
 				sub_state(&sp->svc[k]), sp->set.units[k].description ? sp->set.units[k].description : "");
-	} else if (strcmp(cmd, "status") && strcmp(cmd, "is-active") && !change) {
+	} else if (strcmp(cmd, "status") && strcmp(cmd, "is-active") && strcmp(cmd, "is-enabled") && !change) {
 		code = 1;
 		fprintf(out, "unknown command: %s\n", cmd);
 	} else if (i < 0) {
@@ -148,12 +200,27 @@ void control_request(struct sup *sp)
 	} else if (!strcmp(cmd, "is-active")) {
 		fprintf(out, "%s\n", active_state(&sp->svc[i]));
 		code = sp->svc[i].state == RUNNING ? 0 : 3;
+	} else if (!strcmp(cmd, "is-enabled")) {
+		const char *e = unit_enablement(sp, (size_t)i);
+		fprintf(out, "%s\n", e);
+		code = strcmp(e, "disabled") ? 0 : 1;
 	} else if (cred.uid != 0) {
 		code = 5;
 		fprintf(out, "%s %s: permission denied (root only)\n", cmd, arg);
 	} else {
 		struct svc *s = &sp->svc[i];
-		if (!strcmp(cmd, "stop")) {
+		char err[200];
+		if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable")) {
+			/* the links, then what they mean for the units loaded (systemctl
+			 * reloads too) */
+			code = unit_enable(sp, (size_t)i, cmd[0] == 'e', out);
+			if (units_reload(sp, err, sizeof err) < 0) {
+				code = 1;
+				fprintf(out, "daemon-reload failed: %s\n", err);
+			}
+		} else if (!strcmp(cmd, "reload")) {
+			code = reload_unit(sp, (size_t)i, out);
+		} else if (!strcmp(cmd, "stop")) {
 			s->start_after_stop = false;
 			if (!stop_unit(sp, (size_t)i))
 				fprintf(out, "%s is not active\n", arg);
@@ -161,11 +228,12 @@ void control_request(struct sup *sp)
 			if (s->state == STOPPING)
 				s->start_after_stop = true;
 			else
-				start(sp, (size_t)i);
+				start_with_deps(sp, (size_t)i);
 		} else if (s->state == STOPPING) {
 			s->start_after_stop = true; /* start again once stopped */
-		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT) {
-			start(sp, (size_t)i);
+		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
+			   s->state != WAITING) {
+			start_with_deps(sp, (size_t)i);
 		}
 	}
 	fclose(out);

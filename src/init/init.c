@@ -81,7 +81,8 @@ int main(int argc, char **argv)
 	if (control && cfd < 0)
 		return 1;
 	struct sup_config cfg = { .dirs = dirs, .ndirs = ndirs, .goal = goal, .ready_line = "berth: ready",
-				  .control = cfd, .log_dir = log_dir, .log_cap = log_cap };
+				  .control = cfd, .log_dir = log_dir, .log_cap = log_cap,
+				  .admin_dir = dirs[ndirs - 1] };
 	int end = supervise(&cfg);
 	if (control)
 		unlink(control);

@@ -73,7 +73,7 @@ static struct logfile *file_for(const char *unit)
 	char path[300];
 	snprintf(path, sizeof path, "%s/%s.log", log_dir, unit);
 	snprintf(f->unit, sizeof f->unit, "%s", unit);
-	f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	struct stat st;
 	f->size = f->fd >= 0 && fstat(f->fd, &st) == 0 ? st.st_size : 0;
 	return f;
@@ -88,7 +88,7 @@ static void rotate(struct logfile *f)
 	snprintf(old, sizeof old, "%s.1", path);
 	close(f->fd);
 	rename(path, old);
-	f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	f->size = 0;
 }
 
@@ -99,6 +99,15 @@ static int format(char *out, size_t len, const struct slot *s)
 	char when[32];
 	strftime(when, sizeof when, "%b %d %H:%M:%S", localtime_r(&t, &tm));
 	return snprintf(out, len, "%s %s: %.*s\n", when, s->unit, (int)s->len, s->text);
+}
+
+void log_close_files(void)
+{
+	for (size_t i = 0; i < nfiles; i++)
+		if (files[i].fd >= 0)
+			close(files[i].fd);
+	nfiles = 0;
+	*log_dir = '\0';
 }
 
 void log_line(const char *unit, const char *text, size_t len)
@@ -179,24 +188,24 @@ int log_pipe_open(struct log_pipe *p)
 	return 0;
 }
 
+/* One read per call: a service that writes without pause gets its turn, and
+ * the event loop its own. */
 void log_pipe_read(struct log_pipe *p, const char *unit)
 {
-	for (;;) {
-		ssize_t n = read(p->r, p->buf + p->have, sizeof p->buf - p->have);
-		if (n <= 0)
-			return;
-		p->have += (size_t)n;
-		char *start = p->buf, *nl;
-		while ((nl = memchr(start, '\n', p->have - (size_t)(start - p->buf)))) {
-			log_line(unit, start, (size_t)(nl - start));
-			start = nl + 1;
-		}
-		p->have -= (size_t)(start - p->buf);
-		memmove(p->buf, start, p->have);
-		if (p->have == sizeof p->buf) { /* a line longer than the buffer: in pieces */
-			log_line(unit, p->buf, p->have);
-			p->have = 0;
-		}
+	ssize_t n = read(p->r, p->buf + p->have, sizeof p->buf - p->have);
+	if (n <= 0)
+		return;
+	p->have += (size_t)n;
+	char *start = p->buf, *nl;
+	while ((nl = memchr(start, '\n', p->have - (size_t)(start - p->buf)))) {
+		log_line(unit, start, (size_t)(nl - start));
+		start = nl + 1;
+	}
+	p->have -= (size_t)(start - p->buf);
+	memmove(p->buf, start, p->have);
+	if (p->have == sizeof p->buf) { /* a line longer than the buffer: in pieces */
+		log_line(unit, p->buf, p->have);
+		p->have = 0;
 	}
 }
 
@@ -215,14 +224,22 @@ int log_kmsg_open(void)
 	return fd;
 }
 
-/* A record is "PRIORITY,SEQUENCE,USEC,FLAGS;TEXT\n" and continuation lines. */
+/* A record is "PRIORITY,SEQUENCE,USEC,FLAGS;TEXT\n" and continuation lines;
+ * at most 64 of them per call, for the event loop's sake. */
 void log_kmsg_read(int fd)
 {
-	char buf[1024];
+	static char buf[8192]; /* the kernel's longest record */
 	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		if (n <= 0)
+	for (int k = 0; k < 64; k++) {
+		n = read(fd, buf, sizeof buf - 1);
+		if (n < 0 && errno == EPIPE)
 			continue; /* records were overwritten before we read them */
+		if (n < 0 && errno == EINVAL) { /* longer than the buffer after all: skip on */
+			lseek(fd, 0, SEEK_END);
+			return;
+		}
+		if (n <= 0)
+			return;
 		buf[n] = '\0';
 		char *text = strchr(buf, ';');
 		if (!text)

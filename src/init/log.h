@@ -10,6 +10,8 @@
 
 /* Files from now on in DIR (made if need be), each rotated past CAP bytes. */
 void log_set_dir(const char *dir, size_t cap);
+/* No more files: they are closed (before /var is unmounted). */
+void log_close_files(void);
 /* One line (LEN bytes, no newline) of UNIT's ("kernel", or a unit's name). */
 void log_line(const char *unit, const char *text, size_t len);
 /* The last N lines of UNIT (all units if NULL), oldest first, as initctl shows

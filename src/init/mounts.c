@@ -1,5 +1,6 @@
 /* The filesystems PID 1 mounts before anything runs, and unmounts last. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,29 +64,41 @@ void mount_early(void)
 }
 
 /* Unmounts in reverse order of /proc/mounts, deepest first; what stays busy is
- * remounted read-only, so that every filesystem is clean for the reboot. */
+ * detached and remounted read-only, so that every filesystem is clean for the
+ * reboot. */
 void unmount_all(void)
 {
 	FILE *f = fopen("/proc/mounts", "re");
-	char *dirs[128];
-	size_t n = 0;
-	char line[512];
-	while (f && fgets(line, sizeof line, f) && n < 128) {
-		char dev[256], dir[256], type[64];
-		if (sscanf(line, "%255s %255s %63s", dev, dir, type) == 3)
-			dirs[n++] = strdup(dir);
+	char **dirs = NULL, *line = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	while (f && getline(&line, &len, f) > 0) {
+		char *save = NULL, *dev = strtok_r(line, " ", &save), *dir = strtok_r(NULL, " ", &save);
+		if (!dev || !dir)
+			continue;
+		if (n == cap) {
+			char **d = realloc(dirs, (cap = cap ? cap * 2 : 64) * sizeof *d);
+			if (!d)
+				break;
+			dirs = d;
+		}
+		if ((dirs[n] = strdup(dir)))
+			n++;
 	}
+	free(line);
 	if (f)
 		fclose(f);
 	static const char *const keep[] = { "/", "/proc", "/sys", "/dev", NULL };
 	while (n-- > 0) {
 		bool kept = false;
-		for (int k = 0; keep[k] && dirs[n]; k++)
+		for (int k = 0; keep[k]; k++)
 			kept |= !strcmp(dirs[n], keep[k]);
-		if (dirs[n] && !kept && umount2(dirs[n], 0) < 0 &&
-		    mount(NULL, dirs[n], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0 && errno != EINVAL)
-			boot_log("%s stays mounted read-write: %s", dirs[n], strerror(errno));
+		if (!kept && umount2(dirs[n], 0) < 0) {
+			if (mount(NULL, dirs[n], NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0 && errno != EINVAL)
+				boot_log("%s stays mounted read-write: %s", dirs[n], strerror(errno));
+			umount2(dirs[n], MNT_DETACH);
+		}
 		free(dirs[n]);
 	}
+	free(dirs);
 	mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL);
 }

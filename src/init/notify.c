@@ -16,7 +16,7 @@ char notify_path[108];
  * of a Type=notify unit that is starting makes it up (NotifyAccess=main). */
 void notified(struct sup *sp, int nfd)
 {
-	for (;;) {
+	for (int k = 0; k < 64; k++) { /* a flood waits for the next turn */
 		char buf[4096];
 		union {
 			struct cmsghdr h;

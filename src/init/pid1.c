@@ -105,7 +105,8 @@ void pid1_main(void)
 	static const char *const dirs[] = { "/usr/lib/berth/units", "/etc/berth/units", "/run/berth/units" };
 	struct sup_config cfg = { .dirs = dirs, .ndirs = 3, .goal = "default.target", .ready_line = ready,
 				  .control = control_listen("/run/berth/init.sock"), .machine_id = id,
-				  .pid1 = true, .log_dir = "/var/log/berth", .cgroups = true };
+				  .pid1 = true, .log_dir = "/var/log/berth", .cgroups = true,
+				  .admin_dir = "/etc/berth/units" };
 	int end = supervise(&cfg);
 	if (end < 0)
 		emergency("no default.target to start");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "log.h"
 
 /* Reaps until no process is left or SECONDS have passed; true if none is left. */
 static bool wait_all(int seconds)
@@ -36,6 +37,7 @@ void final_shutdown(enum sup_end how)
 		wait_all(5);
 	}
 	random_seed_save();
+	log_close_files(); /* init's own files on /var, which must unmount */
 	sync();
 	unmount_all();
 	sync();

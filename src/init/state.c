@@ -141,13 +141,14 @@ static void grow_partition(const struct state_part *sp)
 	close(fd);
 }
 
-/* Blank: the first 64 KiB are zero (a filesystem's superblock lives there). */
+/* Blank: the first MiB is zero. Every filesystem Linux knows keeps its
+ * superblock there (ext4 at 1 KiB, btrfs at 64 KiB, XFS at 0). */
 static int is_blank(const char *dev)
 {
 	int fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	static char buf[65536];
+	static char buf[1 << 20];
 	ssize_t n = pread(fd, buf, sizeof buf, 0);
 	close(fd);
 	if (n != (ssize_t)sizeof buf)
@@ -162,6 +163,9 @@ static int run(char *const argv[])
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY); /* nothing to ask anyone at boot */
+		if (null > 0)
+			dup2(null, 0);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -231,7 +235,7 @@ void state_setup(void)
 		int blank = is_blank(sp.dev);
 		if (blank == 1) {
 			boot_log("STATE: %s is blank: making its filesystem", sp.dev);
-			char *argv[] = { "/sbin/mke2fs", "-q", "-L", "STATE", sp.dev, NULL };
+			char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-L", "STATE", sp.dev, NULL };
 			if (run(argv) != 0)
 				boot_log("STATE: mke2fs %s failed", sp.dev);
 		}

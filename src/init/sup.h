@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "../lib/unitdirs.h"
@@ -17,7 +18,7 @@ enum state { WAITING, STARTING, STARTING_ONESHOT, RUNNING, EXITED, FAILED, SKIPP
 	     STOPPING, STOPPED };
 /* Which commands a unit's control process runs: ExecStartPre= before the main
  * process, ExecStartPost= after it started (ready, for notify). */
-enum phase { PH_NONE, PH_PRE, PH_POST, PH_STOP, PH_KILL, PH_STOPPOST };
+enum phase { PH_NONE, PH_PRE, PH_POST, PH_STOP, PH_KILL, PH_STOPPOST, PH_RELOAD };
 
 struct svc {
 	enum state state;
@@ -51,6 +52,11 @@ struct sup {
 	int kfd;              /* /dev/kmsg, or -1 */
 	struct pollfd *pfd;   /* room for the event loop's descriptors */
 	int sfd, nfd, cfd;    /* signals, notify socket, control socket */
+	const struct sup_config *cfg;
+#define MAX_PENDING 16
+	int pending[MAX_PENDING];       /* control connections waiting for their request */
+	uint64_t pending_since[MAX_PENDING];
+	size_t npending;
 };
 
 extern char notify_path[108]; /* NOTIFY_SOCKET for Type=notify services */
@@ -60,9 +66,19 @@ void say(const struct unit *u, const char *fmt, ...) __attribute__((format(print
 void start(struct sup *sp, size_t i);      /* start unit I now */
 bool stop_unit(struct sup *sp, size_t i);  /* false if it was not running */
 void up(struct sup *sp, size_t i);         /* its main process is up */
+int reload_unit(struct sup *sp, size_t i, FILE *out); /* ExecReload=; systemctl's exit code */
+
+/* reload.c */
+void compute_order(struct sup *sp);
+void start_with_deps(struct sup *sp, size_t i);
+int units_reload(struct sup *sp, char *err, size_t errlen);
+int unit_enable(struct sup *sp, size_t i, bool enable, FILE *out);
+const char *unit_enablement(const struct sup *sp, size_t i);
 
 int notify_socket(void);
 void notified(struct sup *sp, int nfd);
-void control_request(struct sup *sp);
+void control_accept(struct sup *sp);
+void control_pending(struct sup *sp, size_t k);
+void control_expire(struct sup *sp);
 
 #endif

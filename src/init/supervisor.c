@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,17 +90,25 @@ static int build_env(const struct unit *u, struct strv *env, char *err, int errl
 	for (size_t i = 0; i < u->environment_files.n; i++) {
 		const char *f = u->environment_files.v[i];
 		bool optional = *f == '-';
-		FILE *fp = fopen(f + optional, "r");
-		if (!fp) {
-			if (optional)
+		/* A regular file only, opened without blocking: a FIFO put there must
+		 * not hang init. */
+		int fd = open(f + optional, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0) {
+			if (optional && errno == ENOENT)
 				continue;
 			snprintf(err, (size_t)errlen, "EnvironmentFile %s: %s", f, strerror(errno));
 			return -1;
 		}
-		char buf[65536];
-		size_t n = fread(buf, 1, sizeof buf, fp);
-		fclose(fp);
-		if (environ_parse_file(env, buf, n, err, errlen) < 0)
+		static char buf[65536];
+		ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t)sizeof buf
+			? read(fd, buf, sizeof buf) : -1;
+		close(fd);
+		if (n < 0) {
+			snprintf(err, (size_t)errlen, "EnvironmentFile %s: not a regular file of at most 64 KiB", f);
+			return -1;
+		}
+		if (environ_parse_file(env, buf, (size_t)n, err, errlen) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < u->environment.n; i++)
@@ -333,40 +342,27 @@ void up(struct sup *sp, size_t i)
 	next_command(sp, i);
 }
 
-static bool explicitly_after(const struct unit *u, const struct unit *v)
-{
-	return strv_contains(&u->after, v->name) || strv_contains(&v->before, u->name);
-}
-
-/* U starts after V: After=, Before=, and as systemd's targets, after what they
- * want or require (DefaultDependencies=) unless that is ordered after them. */
-static bool ordered_after(const struct unit *u, const struct unit *v)
-{
-	return explicitly_after(u, v) ||
-	       (u->kind == UNIT_TARGET && !explicitly_after(v, u) &&
-		(strv_contains(&u->wants, v->name) || strv_contains(&u->requires, v->name) ||
-		 strv_contains(&v->wanted_by, u->name)));
-}
-
 /* Starts every waiting unit whose predecessors have settled; reports readiness. */
 static void advance(struct sup *sp)
 {
 	if (sp->stopping)
 		return;
 	/* Again while it starts something: a start can settle a unit that one
-	 * earlier in the order waits for (a target, a oneshot that failed). */
+	 * later in the order waits for at once (a target, a failed start). */
 	for (bool again = true; again;) {
 		again = false;
 		for (size_t k = 0; k < sp->norder; k++) {
 			size_t i = sp->order[k];
 			if (sp->svc[i].state != WAITING)
 				continue;
+			/* What it starts after comes earlier in the order (where a
+			 * cycle was broken, only that counts). */
 			const struct unit *u = &sp->set.units[i];
 			bool ready = true;
-			for (size_t m = 0; m < sp->norder && ready; m++) {
+			for (size_t m = 0; m < k && ready; m++) {
 				size_t j = sp->order[m];
 				const struct unit *v = &sp->set.units[j];
-				if (j != i && ordered_after(u, v))
+				if (dep_after(u, v))
 					ready = settled(&sp->svc[j], v);
 			}
 			if (ready) {
@@ -455,7 +451,9 @@ static void main_exited(struct sup *sp, size_t i, int status)
 	s->last_status = status;
 	describe(u, "main process", status);
 	if (s->state == STOPPING) {
-		if (s->phase == PH_KILL) {
+		/* What else is in its cgroup has until TimeoutStopSec= to go too
+		 * (the event loop looks). */
+		if (s->phase == PH_KILL && !cgroup_populated(u->name)) {
 			s->phase = PH_STOPPOST;
 			s->idx = 0;
 			next_stop_command(sp, i);
@@ -497,8 +495,20 @@ static void ctl_exited(struct sup *sp, size_t i, int status)
 	struct svc *s = &sp->svc[i];
 	s->ctl = 0;
 	static const char *const what[] = { "control process", "ExecStartPre", "ExecStartPost",
-					    "ExecStop", "control process", "ExecStopPost" };
+					    "ExecStop", "control process", "ExecStopPost", "ExecReload" };
 	describe(u, what[s->phase], status);
+	if (s->phase == PH_RELOAD) {
+		if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && !s->ignore_ctl) {
+			say(u, "reload failed");
+			s->phase = PH_NONE;
+		} else if (s->idx < u->exec_reload.n) {
+			s->ctl = spawn(sp, i, u->exec_reload.v[s->idx++], &s->ignore_ctl);
+		} else {
+			s->phase = PH_NONE;
+			say(u, "reloaded");
+		}
+		return;
+	}
 	if (s->state == STOPPING) {
 		next_stop_command(sp, i);
 		return;
@@ -514,6 +524,29 @@ static void ctl_exited(struct sup *sp, size_t i, int status)
 	next_command(sp, i);
 	if (oneshot_done && s->phase == PH_NONE && s->ctl == 0)
 		after_exit(sp, i, true, false);
+}
+
+int reload_unit(struct sup *sp, size_t i, FILE *out)
+{
+	struct unit *u = &sp->set.units[i];
+	struct svc *s = &sp->svc[i];
+	if (!u->exec_reload.n) {
+		fprintf(out, "Job type reload is not applicable for unit %s.\n", u->name);
+		return 1;
+	}
+	if (s->state != RUNNING || s->ctl > 0) {
+		fprintf(out, "%s is %s, cannot reload.\n", u->name, s->state == RUNNING ? "busy" : "not active");
+		return 1;
+	}
+	s->phase = PH_RELOAD;
+	s->idx = 0;
+	s->ctl = spawn(sp, i, u->exec_reload.v[s->idx++], &s->ignore_ctl);
+	if (s->ctl < 0) {
+		s->phase = PH_NONE;
+		fprintf(out, "%s: could not run ExecReload=\n", u->name);
+		return 1;
+	}
+	return 0;
 }
 
 static void reap(struct sup *sp)
@@ -644,8 +677,10 @@ static bool pump(struct sup *sp)
 		const struct svc *s = &sp->svc[i];
 		if (s->state == AUTO_RESTART && s->restart_at < next)
 			next = s->restart_at;
-		if ((s->state == STARTING || s->state == STOPPING) && s->deadline < next)
+		if ((s->state == STARTING || s->state == STARTING_ONESHOT || s->state == STOPPING) && s->deadline < next)
 			next = s->deadline;
+		if (s->state == STOPPING && s->phase == PH_KILL && s->pid <= 0 && t + 50000 < next)
+			next = t + 50000; /* the rest of its cgroup is going: look again soon */
 	}
 	uint64_t wait_ms = next == UINT64_MAX ? 0 : next <= t ? 0 : (next - t + 999) / 1000;
 	int ms = next == UINT64_MAX ? -1 : wait_ms > 86400000 ? 86400000 : (int)wait_ms;
@@ -657,7 +692,13 @@ static bool pump(struct sup *sp)
 	p[3] = (struct pollfd){ sp->kfd, POLLIN, 0 };
 	for (size_t i = 0; i < sp->set.n; i++)
 		p[4 + i] = (struct pollfd){ sp->svc[i].log.r > 0 ? sp->svc[i].log.r : -1, POLLIN, 0 };
-	if (poll(p, 4 + sp->set.n, ms) < 0 && errno != EINTR && !sp->pid1)
+	struct pollfd *pc = p + 4 + sp->set.n;
+	size_t npc = sp->npending;
+	for (size_t k = 0; k < npc; k++)
+		pc[k] = (struct pollfd){ sp->pending[k], POLLIN, 0 };
+	if (npc && (ms < 0 || ms > 1000))
+		ms = 1000; /* to drop connections that send nothing */
+	if (poll(p, 4 + sp->set.n + npc, ms) < 0 && errno != EINTR && !sp->pid1)
 		return sp->end = END_STOP, true;
 	for (size_t i = 0; i < sp->set.n; i++)
 		if (p[4 + i].revents & POLLIN)
@@ -666,8 +707,16 @@ static bool pump(struct sup *sp)
 		log_kmsg_read(sp->kfd);
 	if (sp->nfd >= 0 && (p[1].revents & POLLIN))
 		notified(sp, sp->nfd);
-	if (sp->cfd >= 0 && (p[2].revents & POLLIN) && !sp->stopping)
-		control_request(sp);
+	/* Requests last, from copies: daemon-reload replaces sp->pfd. */
+	short ready[MAX_PENDING], accept_ready = p[2].revents & POLLIN;
+	for (size_t k = 0; k < npc; k++)
+		ready[k] = pc[k].revents;
+	for (size_t k = npc; k-- > 0;) /* from the end: handling one moves the last */
+		if (ready[k] && k < sp->npending && !sp->stopping)
+			control_pending(sp, k);
+	control_expire(sp);
+	if (sp->cfd >= 0 && accept_ready && !sp->stopping)
+		control_accept(sp);
 	struct signalfd_siginfo si;
 	while (read(sp->sfd, &si, sizeof si) == sizeof si)
 		if (end_for(sp, si.ssi_signo) >= 0 && sp->end < 0)
@@ -678,8 +727,14 @@ static bool pump(struct sup *sp)
 		struct svc *s = &sp->svc[i];
 		if (s->state == AUTO_RESTART && s->restart_at <= t && !sp->stopping)
 			start(sp, i);
-		else if (s->state == STARTING && s->deadline <= t)
+		else if ((s->state == STARTING || s->state == STARTING_ONESHOT) && s->deadline <= t)
 			fail_start(sp, i, "start timed out (TimeoutStartSec=)");
+		else if (s->state == STOPPING && s->phase == PH_KILL && s->pid <= 0 &&
+			 !cgroup_populated(sp->set.units[i].name)) {
+			s->phase = PH_STOPPOST;
+			s->idx = 0;
+			next_stop_command(sp, i);
+		}
 		else if (s->state == STOPPING && s->deadline <= t) {
 			say(&sp->set.units[i], "did not stop in time: killing");
 			if (s->pid > 0)
@@ -696,7 +751,7 @@ static bool pump(struct sup *sp)
 
 int supervise(const struct sup_config *cfg)
 {
-	struct sup sp = { .end = -1, .pid1 = cfg->pid1 };
+	struct sup sp = { .end = -1, .pid1 = cfg->pid1, .cfg = cfg };
 	char host[256] = "localhost";
 	const char *goal = cfg->goal, *mid = cfg->machine_id ? cfg->machine_id : "";
 	gethostname(host, sizeof host - 1);
@@ -710,9 +765,8 @@ int supervise(const struct sup_config *cfg)
 	sp.svc = calloc(n, sizeof *sp.svc);
 	sp.in = calloc(n, sizeof *sp.in);
 	sp.order = calloc(n, sizeof *sp.order);
-	sp.pfd = calloc(n + 4, sizeof *sp.pfd);
+	sp.pfd = calloc(n + 4 + MAX_PENDING, sizeof *sp.pfd);
 	sp.kfd = -1;
-	char cycle[512];
 	int rc = -1;
 	if (!sp.svc || !sp.in || !sp.order || !sp.pfd)
 		goto out;
@@ -733,12 +787,9 @@ int supervise(const struct sup_config *cfg)
 			fprintf(stderr, "berth-init: %s: %s\n", sp.set.units[i].diags[d].error ? "error" : "warning",
 				sp.set.units[i].diags[d].msg);
 	dep_closure(sp.set.units, n, (size_t)dep_find(sp.set.units, n, goal), sp.in);
-	int k = dep_order(sp.set.units, n, sp.in, sp.order, cycle, sizeof cycle);
-	if (k < 0) {
-		fprintf(stderr, "berth-init: ordering cycle: %s\n", cycle);
-		goto out;
-	}
-	sp.norder = (size_t)k;
+	for (size_t i = 0; i < n; i++)
+		sp.svc[i].state = sp.in[i] ? WAITING : STOPPED;
+	compute_order(&sp);
 
 	sigset_t mask;
 	sigemptyset(&mask);

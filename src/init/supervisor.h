@@ -20,6 +20,7 @@ struct sup_config {
 	const char *machine_id;  /* for %m */
 	bool pid1;               /* SIGTERM reboots, SIGUSR2 powers off, SIGUSR1 halts;
 				    the kernel's messages are logged; cgroups are used */
+	const char *admin_dir;   /* where enable and disable write links, or NULL */
 	const char *log_dir;     /* services' output logged, to files here; NULL: to stdout */
 	size_t log_cap;          /* each file rotated past this size (0: 1 MiB) */
 	bool cgroups;            /* one cgroup per service (always as PID 1) */

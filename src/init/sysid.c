@@ -14,6 +14,9 @@
 #include "../lib/mkdirp.h"
 #include "boot.h"
 
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004 /* Linux 5.6 */
+#endif
 #define SEED_FILE "/var/lib/berth/random-seed"
 #define SEED_SIZE 512
 
@@ -66,7 +69,9 @@ void machine_id_setup(char id[33])
 	if (f)
 		fclose(f);
 	unsigned char b[16];
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
+	/* Unique, not secret: early in boot the pool may not be ready yet. */
+	if (getrandom(b, sizeof b, GRND_INSECURE) != (ssize_t)sizeof b &&
+	    getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) {
 		boot_log("no random numbers for /etc/machine-id: %s", strerror(errno));
 		memset(b, 0, sizeof b);
 	}

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 			code = atoi(buf);
 			body = nl + 1;
 		}
-		fputs(body, code == 0 || code == 3 ? stdout : stderr);
+		fputs(body, code == 0 || code == 3 || !strcmp(argv[a], "is-enabled") ? stdout : stderr);
 		fflush(stdout); /* log -f: each line as it comes */
 		have = 0;
 	}

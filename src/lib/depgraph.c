@@ -34,9 +34,6 @@ static void pull(const struct unit *units, size_t n, size_t i, bool *in)
 			if (j >= 0)
 				pull(units, n, (size_t)j, in);
 		}
-	for (size_t j = 0; j < n; j++)
-		if (strv_contains(&units[j].wanted_by, units[i].name))
-			pull(units, n, j, in);
 }
 
 void dep_closure(const struct unit *units, size_t n, size_t goal, bool *in)
@@ -45,10 +42,16 @@ void dep_closure(const struct unit *units, size_t n, size_t goal, bool *in)
 	pull(units, n, goal, in);
 }
 
-/* Does A have to start after B? */
-static bool after(const struct unit *a, const struct unit *b)
+static bool explicitly_after(const struct unit *a, const struct unit *b)
 {
 	return strv_contains(&a->after, b->name) || strv_contains(&b->before, a->name);
+}
+
+bool dep_after(const struct unit *a, const struct unit *b)
+{
+	return explicitly_after(a, b) ||
+	       (a->kind == UNIT_TARGET && !explicitly_after(b, a) &&
+		(strv_contains(&a->wants, b->name) || strv_contains(&a->requires, b->name)));
 }
 
 /* Follows "after" edges from I among the unplaced units until one repeats. */
@@ -74,7 +77,7 @@ static void describe_cycle(const struct unit *units, size_t n, const bool *in, c
 		path[depth++] = i;
 		size_t next = n;
 		for (size_t j = 0; j < n && next == n; j++)
-			if (in[j] && !placed[j] && j != i && after(&units[i], &units[j]))
+			if (in[j] && !placed[j] && j != i && dep_after(&units[i], &units[j]))
 				next = j;
 		if (next == n || depth > n) { /* cannot happen for a real cycle */
 			snprintf(out, len, "%s", units[i].name);
@@ -103,7 +106,7 @@ int dep_order(const struct unit *units, size_t n, const bool *in, size_t *order,
 				continue;
 			bool ready = true;
 			for (size_t j = 0; j < n && ready; j++)
-				if (j != i && in[j] && !placed[j] && after(&units[i], &units[j]))
+				if (j != i && in[j] && !placed[j] && dep_after(&units[i], &units[j]))
 					ready = false;
 			if (ready)
 				pick = i;

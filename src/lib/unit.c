@@ -43,6 +43,7 @@ static const struct setting settings[] = {
 	{ "Service", "ExecStartPost", K_LIST, AT(exec_start_post), NULL, 0 },
 	{ "Service", "ExecStop", K_LIST, AT(exec_stop), NULL, 0 },
 	{ "Service", "ExecStopPost", K_LIST, AT(exec_stop_post), NULL, 0 },
+	{ "Service", "ExecReload", K_LIST, AT(exec_reload), NULL, 0 },
 	{ "Service", "Restart", K_ENUM, AT(restart), restarts, 0 },
 	{ "Service", "RestartSec", K_TIME, AT(restart_usec), NULL, 0 },
 	{ "Service", "TimeoutStartSec", K_TIME, AT(timeout_start_usec), NULL, 0 },
@@ -219,7 +220,7 @@ void unit_free(struct unit *u)
 	struct strv *lists[] = {
 		&u->requires, &u->wants, &u->binds_to, &u->after, &u->before, &u->conflicts,
 		&u->wanted_by, &u->condition_path_exists, &u->exec_start_pre, &u->exec_start,
-		&u->exec_start_post, &u->exec_stop, &u->exec_stop_post, &u->environment,
+		&u->exec_start_post, &u->exec_stop, &u->exec_stop_post, &u->exec_reload, &u->environment,
 		&u->environment_files, &u->io_read_bandwidth_max, &u->io_write_bandwidth_max,
 	};
 	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)

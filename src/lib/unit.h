@@ -32,7 +32,7 @@ struct unit {
 	enum service_type type;
 	/* Exec*= lines, specifiers expanded; split and $VAR-expanded at start time
 	 * (execline.h), when the environment is known. */
-	struct strv exec_start_pre, exec_start, exec_start_post, exec_stop, exec_stop_post;
+	struct strv exec_start_pre, exec_start, exec_start_post, exec_stop, exec_stop_post, exec_reload;
 	enum restart_policy restart;
 	uint64_t restart_usec, start_limit_interval_usec, timeout_start_usec, timeout_stop_usec;
 	unsigned start_limit_burst;

@@ -86,17 +86,6 @@ static int find_file(const char *const *dirs, size_t ndirs, const char *file, ch
 static struct unit *add(struct unit_set *set, const char *name, const char *path,
 			const char *hostname, const char *machine_id)
 {
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 32;
-		struct unit *u = realloc(set->units, cap * sizeof *u);
-		if (!u)
-			return NULL;
-		set->units = u;
-		set->cap = cap;
-	}
-	size_t at = 0;
-	while (at < set->n && strcmp(set->units[at].name, name) < 0)
-		at++;
 	struct unit u;
 	size_t len;
 	char *text = slurp(path, &len);
@@ -118,14 +107,11 @@ static struct unit *add(struct unit_set *set, const char *name, const char *path
 			}
 		}
 	}
-	if (rc < 0) {
+	if (rc < 0 || unit_set_insert(set, &u) < 0) {
 		unit_free(&u);
 		return NULL;
 	}
-	memmove(set->units + at + 1, set->units + at, (set->n - at) * sizeof *set->units);
-	set->units[at] = u;
-	set->n++;
-	return &set->units[at];
+	return &set->units[dep_find(set->units, set->n, name)];
 }
 
 struct unit *unitdirs_get(struct unit_set *set, const char *const *dirs, size_t ndirs,
@@ -153,6 +139,56 @@ struct unit *unitdirs_get(struct unit_set *set, const char *const *dirs, size_t 
 	return add(set, name, path, hostname, machine_id);
 }
 
+/* TARGET.wants/NAME and TARGET.requires/NAME (the links enabling makes) add
+ * NAME to TARGET's Wants= or Requires=. The highest-priority directory's entry
+ * for a name decides: a link to /dev/null there cancels the others (a unit the
+ * image enables, disabled by the admin). Returns -1 if out of memory. */
+static int load_links(struct unit_set *set, const char *const *dirs, size_t ndirs,
+		      const char *hostname, const char *machine_id)
+{
+	static const char *const kinds[] = { ".wants", ".requires" };
+	for (size_t d = 0; d < ndirs; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *e;
+		while (dir && (e = readdir(dir))) {
+			for (int k = 0; k < 2; k++) {
+				size_t nl = strlen(e->d_name), kl = strlen(kinds[k]);
+				if (nl <= kl || strcmp(e->d_name + nl - kl, kinds[k]))
+					continue;
+				char target[256], sub[4096];
+				snprintf(target, sizeof target, "%.*s", (int)(nl - kl), e->d_name);
+				snprintf(sub, sizeof sub, "%s/%s", dirs[d], e->d_name);
+				DIR *sd = valid_unit_name(target) ? opendir(sub) : NULL;
+				struct dirent *f;
+				while (sd && (f = readdir(sd))) {
+					char rel[600], path[4096];
+					snprintf(rel, sizeof rel, "%s/%s", e->d_name, f->d_name);
+					if (!valid_unit_name(f->d_name) || find_file(dirs, ndirs, rel, path, sizeof path) < 0)
+						continue;
+					size_t before = set->n;
+					struct unit *t = unitdirs_get(set, dirs, ndirs, target, hostname, machine_id);
+					if (!t && set->n > before) {
+						closedir(sd);
+						closedir(dir);
+						return -1;
+					}
+					struct strv *list = k ? &t->requires : &t->wants;
+					if (t && !strv_contains(list, f->d_name) && strv_add(list, f->d_name) < 0) {
+						closedir(sd);
+						closedir(dir);
+						return -1;
+					}
+				}
+				if (sd)
+					closedir(sd);
+			}
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return 0;
+}
+
 int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 		  const char *hostname, const char *machine_id)
 {
@@ -178,6 +214,8 @@ int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 		}
 		closedir(dir);
 	}
+	if (load_links(set, dirs, ndirs, hostname, machine_id) < 0)
+		return -1;
 	/* Instances named by dependencies, also of instances loaded here: after any
 	 * addition the scan starts again (the array moved; the sets are small). */
 restart:
@@ -199,6 +237,26 @@ restart:
 			}
 		}
 	}
+	return 0;
+}
+
+int unit_set_insert(struct unit_set *set, struct unit *u)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 32;
+		struct unit *v = realloc(set->units, cap * sizeof *v);
+		if (!v)
+			return -1;
+		set->units = v;
+		set->cap = cap;
+	}
+	size_t at = 0;
+	while (at < set->n && strcmp(set->units[at].name, u->name) < 0)
+		at++;
+	memmove(set->units + at + 1, set->units + at, (set->n - at) * sizeof *set->units);
+	set->units[at] = *u;
+	set->n++;
+	memset(u, 0, sizeof *u);
 	return 0;
 }
 

@@ -26,6 +26,8 @@ int unitdirs_load(struct unit_set *set, const char *const *dirs, size_t ndirs,
 /* The unit NAME, loading it from a template if need be; NULL if there is none. */
 struct unit *unitdirs_get(struct unit_set *set, const char *const *dirs, size_t ndirs,
 			  const char *name, const char *hostname, const char *machine_id);
+/* Moves U (zeroed after) into SET, in its place by name; -1 if out of memory. */
+int unit_set_insert(struct unit_set *set, struct unit *u);
 void unit_set_free(struct unit_set *set);
 
 #endif

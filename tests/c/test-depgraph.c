@@ -36,7 +36,7 @@ int main(void)
 	/* Sorted by name, as init loads them. */
 	add("a.service", "[Unit]\nAfter=net.service\n[Service]\nExecStart=/a\n[Install]\nWantedBy=multi-user.target\n");
 	add("b.service", "[Unit]\nBefore=a.service\nRequires=missing.service\n[Service]\nExecStart=/b\n");
-	add("multi-user.target", "[Unit]\nWants=b.service\nAfter=a.service b.service\n");
+	add("multi-user.target", "[Unit]\nWants=b.service a.service net.service\nAfter=a.service b.service\n");
 	add("net.service", "[Service]\nExecStart=/n\n[Install]\nWantedBy=multi-user.target\n");
 	add("unused.service", "[Service]\nExecStart=/u\n");
 	CHECK(dep_find(units, n, "net.service") == 3);
@@ -47,9 +47,10 @@ int main(void)
 	/* A cycle is reported by its names. */
 	unit_free(&units[4]);
 	n = 4;
-	add("unused.service", "[Unit]\nAfter=a.service\nBefore=net.service\n[Service]\nExecStart=/u\n"
-			      "[Install]\nWantedBy=multi-user.target\n");
-	CHECK_STR(order_of("multi-user.target"), "cycle: a.service -> net.service -> unused.service -> a.service");
+	add("unused.service", "[Unit]\nAfter=a.service\nBefore=net.service\nWants=a.service net.service\n"
+			      "[Service]\nExecStart=/u\n[Install]\nWantedBy=multi-user.target\n");
+	CHECK_STR(order_of("multi-user.target"), "b.service net.service a.service multi-user.target");
+	CHECK_STR(order_of("unused.service"), "cycle: a.service -> net.service -> unused.service -> a.service");
 	for (size_t i = 0; i < n; i++)
 		unit_free(&units[i]);
 	return check_done("depgraph");

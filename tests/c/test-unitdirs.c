@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/lib/depgraph.h"
 #include "../../src/lib/unitdirs.h"
 #include "check.h"
 
@@ -69,6 +70,34 @@ int main(void)
 	CHECK(unitdirs_get(&set, dirs, 4, "dangling.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "../etc/a.service", "h", "m") == NULL);
 	CHECK(unitdirs_get(&set, dirs, 4, "getty@.service", "h", "m") == NULL); /* a template alone */
+	unit_set_free(&set);
+
+	/* Enablement links: TARGET.wants/ and TARGET.requires/, the highest
+	 * directory's entry deciding, /dev/null cancelling. */
+	put("lib", "x.service", "[Service]\nExecStart=/x\n[Install]\nWantedBy=multi-user.target\n");
+	put("lib", "y.service", "[Service]\nExecStart=/y\n[Install]\nWantedBy=multi-user.target\n");
+	char links[1024];
+	snprintf(links, sizeof links,
+		 "mkdir -p %s/lib/multi-user.target.wants %s/etc/multi-user.target.wants %s/run/multi-user.target.requires"
+		 " && ln -s ../x.service %s/lib/multi-user.target.wants/x.service"
+		 " && ln -s ../y.service %s/lib/multi-user.target.wants/y.service"
+		 " && ln -s /dev/null %s/etc/multi-user.target.wants/y.service"
+		 " && ln -s ../getty@.service %s/run/multi-user.target.requires/getty@ttyS2.service"
+		 " && ln -s ../x.service %s/lib/multi-user.target.wants/not-a-unit",
+		 root, root, root, root, root, root, root, root);
+	CHECK(system(links) == 0);
+	CHECK(unitdirs_load(&set, dirs, 4, "h", "m") == 0);
+	long mu = dep_find(set.units, set.n, "multi-user.target");
+	CHECK(mu >= 0);
+	if (mu >= 0) {
+		const struct unit *t = &set.units[mu];
+		CHECK(strv_contains(&t->wants, "x.service"));
+		CHECK(!strv_contains(&t->wants, "y.service"));
+		CHECK(!strv_contains(&t->wants, "not-a-unit"));
+		CHECK(strv_contains(&t->requires, "getty@ttyS2.service"));
+		CHECK(t->wants.n == 4); /* its own three, and x */
+	}
+	CHECK(dep_find(set.units, set.n, "getty@ttyS2.service") >= 0); /* loaded from its template */
 	unit_set_free(&set);
 
 	snprintf(big, sizeof big, "rm -rf %s", root);
