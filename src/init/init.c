@@ -2,6 +2,7 @@
  * the units of /usr/lib/berth/units, /etc/berth/units and /run/berth/units
  * (pid1.c). As an ordinary process, for tests, it supervises the unit
  * directories given until SIGTERM. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,14 @@
 static void usage(void)
 {
 	fputs("usage: berth-init --units DIR [--units DIR...] [--goal UNIT] [--control SOCKET]\n"
-	      "                  [--log-dir DIR [--log-size BYTES]]\n"
+	      "                  [--log-dir DIR [--log-size BYTES]] [--pid-namespace]\n"
 	      "Starts UNIT (default.target) and what it pulls in from the unit directories\n"
 	      "(later ones override earlier ones), supervises them, prints \"berth: ready\"\n"
 	      "when they are up, answers initctl on SOCKET, and stops them all on SIGTERM\n"
 	      "or SIGINT. With --log-dir, the services' output is logged (initctl log)\n"
 	      "and kept in DIR/UNIT.log, rotated to UNIT.log.1 past BYTES (1 MiB);\n"
-	      "without, it goes to init's own.\n", stderr);
+	      "without, it goes to init's own. --pid-namespace: as PID 1 of a new PID\n"
+	      "and mount namespace (for tests).\n", stderr);
 }
 
 /* The control socket: anyone may connect (queries); changes are checked per
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
 	const char *dirs[16], *goal = "default.target", *control = NULL, *log_dir = NULL;
 	size_t log_cap = 0;
 	size_t ndirs = 0;
+	bool pidns = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--units") && i + 1 < argc && ndirs < 16)
 			dirs[ndirs++] = argv[++i];
@@ -66,6 +69,8 @@ int main(int argc, char **argv)
 			log_dir = argv[++i];
 		else if (!strcmp(argv[i], "--log-size") && i + 1 < argc)
 			log_cap = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--pid-namespace"))
+			pidns = true;
 		else {
 			usage();
 			return 2;
@@ -75,6 +80,8 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (pidns && enter_pid_namespace() < 0)
+		return 1;
 	/* Orphans of the services come to us, to be reaped, as they would to PID 1. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	int cfd = control ? control_listen(control) : -1;
