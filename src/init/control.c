@@ -152,13 +152,18 @@ static void control_handle(struct sup *sp, int c)
 	int end = !cmd ? -1 : !strcmp(cmd, "reboot") ? END_REBOOT : !strcmp(cmd, "poweroff") ? END_POWEROFF
 		: !strcmp(cmd, "halt") ? END_HALT : -1;
 	bool follow = cmd && !strcmp(cmd, "follow");
+	char job = 0;
 	if (!cmd) {
 		code = 1;
 		fputs("empty request\n", out);
 	} else if (!strcmp(cmd, "log") || follow) {
 		/* "log N [UNIT]": the last N lines; "follow N [UNIT]": then every new one */
 		long n = arg ? strtol(arg, NULL, 10) : 10;
-		if (arg2 && dep_find(sp->set.units, sp->set.n, arg2) < 0 && strcmp(arg2, "kernel")) {
+		if (cred.uid != 0) { /* the kernel's and every service's output */
+			code = 5;
+			fprintf(out, "%s: permission denied (root only)\n", cmd);
+			follow = false;
+		} else if (arg2 && dep_find(sp->set.units, sp->set.n, arg2) < 0 && strcmp(arg2, "kernel")) {
 			code = 4;
 			fprintf(out, "Unit %s could not be found.\n", arg2);
 			follow = false;
@@ -221,22 +226,41 @@ static void control_handle(struct sup *sp, int c)
 		} else if (!strcmp(cmd, "reload")) {
 			code = reload_unit(sp, (size_t)i, out);
 		} else if (!strcmp(cmd, "stop")) {
+			job = 't';
 			s->start_after_stop = false;
 			if (!stop_unit(sp, (size_t)i))
 				fprintf(out, "%s is not active\n", arg);
+			else
+				stop_dependents(sp, (size_t)i);
 		} else if (!strcmp(cmd, "restart") && stop_unit(sp, (size_t)i)) {
+			job = 'r';
 			if (s->state == STOPPING)
 				s->start_after_stop = true;
 			else
 				start_with_deps(sp, (size_t)i);
 		} else if (s->state == STOPPING) {
+			job = 'r';
 			s->start_after_stop = true; /* start again once stopped */
-		} else if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
-			   s->state != WAITING) {
-			start_with_deps(sp, (size_t)i);
+		} else {
+			job = 's';
+			if (s->state != RUNNING && s->state != STARTING && s->state != STARTING_ONESHOT &&
+			    s->state != WAITING)
+				start_with_deps(sp, (size_t)i);
 		}
+		if (arg2 && !strcmp(arg2, "no-block"))
+			job = 0;
 	}
 	fclose(out);
+	/* start, stop, restart: answered once the unit is there (control_jobs),
+	 * as systemctl waits for its job. */
+	if (job && code == 0 && !len && sp->njobs < MAX_JOBS) {
+		struct job *j = &sp->jobs[sp->njobs++];
+		j->fd = c;
+		j->kind = job;
+		snprintf(j->unit, sizeof j->unit, "%s", arg);
+		free(text);
+		return;
+	}
 	char head[16];
 	int hl = snprintf(head, sizeof head, "%d\n", code);
 	bool sent = send(c, head, (size_t)hl, MSG_NOSIGNAL) == hl && (!len || send(c, text, len, MSG_NOSIGNAL) == (ssize_t)len);
@@ -246,3 +270,48 @@ static void control_handle(struct sup *sp, int c)
 		close(c);
 }
 
+
+/* Is the job done, and how: 0 succeeded, 1 failed, -1 not yet. */
+static int job_result(struct sup *sp, struct job *j)
+{
+	long i = dep_find(sp->set.units, sp->set.n, j->unit);
+	if (i < 0)
+		return 1;
+	const struct svc *s = &sp->svc[i];
+	if (j->kind == 'r' && s->state != STOPPING)
+		j->kind = 's'; /* stopped: now the start */
+	switch (j->kind) {
+	case 't':
+		return s->state == STOPPING ? -1 : 0;
+	case 's':
+		if (s->state == RUNNING)
+			return s->phase == PH_POST ? -1 : 0;
+		if (s->state == EXITED || s->state == SKIPPED)
+			return 0;
+		if (s->state == FAILED || s->state == AUTO_RESTART || s->state == STOPPED)
+			return 1;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+void control_jobs(struct sup *sp, bool all)
+{
+	for (size_t k = 0; k < sp->njobs;) {
+		struct job *j = &sp->jobs[k];
+		int r = job_result(sp, j);
+		if (r < 0 && !all) {
+			k++;
+			continue;
+		}
+		char msg[600];
+		int n = r > 0 ? snprintf(msg, sizeof msg, "1\nJob for %s failed. See \"initctl status %s\" and \"initctl log %s\".\n",
+					 j->unit, j->unit, j->unit)
+			: r < 0 ? snprintf(msg, sizeof msg, "1\nJob for %s canceled: the system is going down.\n", j->unit)
+				: snprintf(msg, sizeof msg, "0\n");
+		send(j->fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(j->fd);
+		*j = sp->jobs[--sp->njobs];
+	}
+}

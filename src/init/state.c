@@ -1,6 +1,7 @@
 /* STATE: the node's writable partition, found by its GPT name on the disk /
  * runs from. First boot grows it to the disk's end (cloud disks are larger than
- * the image) and makes its filesystem if it is blank; every boot mounts it on
+ * the image), or makes it in the free space if there is none, and makes its
+ * filesystem if it is blank; every boot mounts it on
  * /var and lays /etc over the image's as an overlay, so an admin's change
  * persists and an update shows through where nothing was changed. Nothing is
  * wiped that has data: a STATE that does not mount is left alone, and /var is a
@@ -79,12 +80,22 @@ static bool disk_of(dev_t dev, char *dir, size_t len)
 	return true;
 }
 
+static const char missing[] = "no partition named STATE on the root's disk";
+
+/* STATE on the root's disk: NULL, or why not (MISSING: the disk is known, in
+ * SP, but has no STATE). */
 static const char *find_state(struct state_part *sp)
 {
 	struct stat st;
 	char diskdir[4096];
 	if (stat("/", &st) < 0 || major(st.st_dev) == 0 || !disk_of(st.st_dev, diskdir, sizeof diskdir))
 		return "/ is not on a disk";
+	const char *base = strrchr(diskdir, '/') + 1;
+	snprintf(sp->disk, sizeof sp->disk, "%s", base);
+	char p[4200], size[32];
+	snprintf(p, sizeof p, "%s/size", diskdir);
+	sysfs_read(p, size, sizeof size);
+	sp->sectors = strtoull(size, NULL, 10);
 	DIR *d = opendir(diskdir);
 	if (!d)
 		return "cannot read the root disk's partitions";
@@ -101,14 +112,42 @@ static const char *find_state(struct state_part *sp)
 		found = true;
 	}
 	closedir(d);
-	if (!found)
-		return "no partition named STATE on the root's disk";
-	const char *base = strrchr(diskdir, '/') + 1;
-	snprintf(sp->disk, sizeof sp->disk, "%s", base);
-	char p[4200], size[32];
-	snprintf(p, sizeof p, "%s/size", diskdir);
-	sysfs_read(p, size, sizeof size);
-	sp->sectors = strtoull(size, NULL, 10);
+	return found ? NULL : missing;
+}
+
+/* A disk without STATE (a flasher that wrote the slots only): STATE made in the
+ * free space after the last partition, if there is 64 MiB of it. */
+static const char *add_partition(struct state_part *sp)
+{
+	static char why[300];
+	char path[80], err[200];
+	snprintf(path, sizeof path, "/dev/%s", sp->disk);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int partno;
+	uint64_t first, last;
+	if (fd < 0 || gpt_add_partition(fd, sp->sectors, "STATE", 64, &partno, &first, &last, err, sizeof err) < 0) {
+		snprintf(why, sizeof why, "%s, and none can be made: %s", missing, fd < 0 ? strerror(errno) : err);
+		if (fd >= 0)
+			close(fd);
+		return why;
+	}
+	struct blkpg_partition bp = { .start = (long long)first * 512, .length = (long long)(last - first + 1) * 512,
+				      .pno = partno };
+	struct blkpg_ioctl_arg a = { .op = BLKPG_ADD_PARTITION, .datalen = sizeof bp, .data = &bp };
+	int r = ioctl(fd, BLKPG, &a);
+	close(fd);
+	if (r < 0) {
+		snprintf(why, sizeof why, "STATE made on %s, but the kernel sees it only after a reboot (%s)", path,
+			 strerror(errno));
+		return why;
+	}
+	/* sda5, vda5; nvme0n1p5, mmcblk0p5 */
+	size_t n = strlen(sp->disk);
+	bool digit = n && sp->disk[n - 1] >= '0' && sp->disk[n - 1] <= '9';
+	snprintf(sp->dev, sizeof sp->dev, "/dev/%s%s%d", sp->disk, digit ? "p" : "", partno);
+	sp->partno = partno;
+	boot_log("STATE: made partition %d (%llu MiB) on %s", partno,
+		 (unsigned long long)((last - first + 1) / 2048), path);
 	return NULL;
 }
 
@@ -230,6 +269,8 @@ void state_setup(void)
 	struct state_part sp = { 0 };
 	const char *why = find_state(&sp);
 	char reason[400];
+	if (why == missing)
+		why = add_partition(&sp);
 	if (!why) {
 		grow_partition(&sp);
 		int blank = is_blank(sp.dev);

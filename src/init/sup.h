@@ -30,6 +30,8 @@ struct svc {
 	uint64_t deadline;    /* STARTING, STOPPING: TimeoutStartSec=/TimeoutStopSec= run out */
 	bool start_after_stop; /* restart: start again once stopped */
 	bool run_exec_stop;   /* the stop began on a started unit: ExecStop= applies */
+	bool exiting;         /* stopping because its main process ended by itself: */
+	bool exit_clean, exit_signalled; /* how, for Restart= once stopped */
 	uint64_t since;       /* when the state last changed, for status */
 	uint64_t restart_at;  /* AUTO_RESTART: when */
 	uint64_t *starts;     /* the last start_limit_burst start times */
@@ -57,6 +59,13 @@ struct sup {
 	int pending[MAX_PENDING];       /* control connections waiting for their request */
 	uint64_t pending_since[MAX_PENDING];
 	size_t npending;
+#define MAX_JOBS 32
+	struct job {          /* an initctl start/stop/restart waiting for its unit */
+		int fd;
+		char kind;    /* 's' start, 't' stop, 'r' restart (a stop, then a start) */
+		char unit[256];
+	} jobs[MAX_JOBS];
+	size_t njobs;
 };
 
 extern char notify_path[108]; /* NOTIFY_SOCKET for Type=notify services */
@@ -65,6 +74,7 @@ uint64_t now_usec(void);
 void say(const struct unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void start(struct sup *sp, size_t i);      /* start unit I now */
 bool stop_unit(struct sup *sp, size_t i);  /* false if it was not running */
+void stop_dependents(struct sup *sp, size_t i); /* what Requires= or BindsTo= it */
 void up(struct sup *sp, size_t i);         /* its main process is up */
 int reload_unit(struct sup *sp, size_t i, FILE *out); /* ExecReload=; systemctl's exit code */
 
@@ -80,5 +90,6 @@ void notified(struct sup *sp, int nfd);
 void control_accept(struct sup *sp);
 void control_pending(struct sup *sp, size_t k);
 void control_expire(struct sup *sp);
+void control_jobs(struct sup *sp, bool all); /* answers the jobs that are done (ALL: every one) */
 
 #endif

@@ -3,6 +3,8 @@
  * service is running, a oneshot has exited, anything has failed), then starts.
  * A child's exit is matched to its unit, and Restart= decides what follows;
  * more than StartLimitBurst starts within StartLimitIntervalSec fail the unit. */
+/* pipe2 */
+#define _GNU_SOURCE
 #include "supervisor.h"
 
 #include <errno.h>
@@ -61,7 +63,8 @@ void say(const struct unit *u, const char *fmt, ...)
 static bool settled(const struct svc *s, const struct unit *u)
 {
 	switch (s->state) {
-	case RUNNING: return u->type != SERVICE_ONESHOT || u->remain_after_exit;
+	/* Up once ExecStartPost= is done, as systemd's start job. */
+	case RUNNING: return (u->type != SERVICE_ONESHOT || u->remain_after_exit) && s->phase != PH_POST;
 	/* A service waiting to restart has started once: what is ordered after it
 	 * goes on, as with systemd's start job. */
 	case EXITED: case FAILED: case SKIPPED: case AUTO_RESTART: case STOPPING: case STOPPED: return true;
@@ -157,7 +160,16 @@ static int drop_privileges(const struct unit *u)
 /* Forks and execs LINE of unit I, in its cgroup, its output to its log pipe;
  * returns the pid, or -1 with a message. *IGNORE tells whether its failure is to
  * be ignored (the '-' prefix). */
+static pid_t spawn_checked(struct sup *sp, size_t i, const char *line, bool *ignore, bool wait_exec);
+
 static pid_t spawn(struct sup *sp, size_t i, const char *line, bool *ignore)
+{
+	return spawn_checked(sp, i, line, ignore, false);
+}
+
+/* WAIT_EXEC (Type=exec): returns only once the program runs, -1 if it could not
+ * be run; a pipe that exec closes tells, as systemd does. */
+static pid_t spawn_checked(struct sup *sp, size_t i, const char *line, bool *ignore, bool wait_exec)
 {
 	const struct unit *u = &sp->set.units[i];
 	struct log_pipe *lp = &sp->svc[i].log;
@@ -174,6 +186,9 @@ static pid_t spawn(struct sup *sp, size_t i, const char *line, bool *ignore)
 		return -1;
 	}
 	fflush(stdout);
+	int ex[2] = { -1, -1 };
+	if (wait_exec && pipe2(ex, O_CLOEXEC) < 0)
+		ex[0] = ex[1] = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		sigset_t all;
@@ -198,11 +213,29 @@ static pid_t spawn(struct sup *sp, size_t i, const char *line, bool *ignore)
 			_exit(200);
 		}
 		execve(el.path, el.argv, env.v);
-		fprintf(stderr, "berth-init: %s: exec %s: %s\n", u->name, el.path, strerror(errno));
+		int e = errno;
+		fprintf(stderr, "berth-init: %s: exec %s: %s\n", u->name, el.path, strerror(e));
+		if (ex[1] >= 0 && write(ex[1], &e, sizeof e) < 0)
+			_exit(203);
 		_exit(203);
 	}
 	if (pid < 0)
 		say(u, "fork: %s", strerror(errno));
+	if (ex[1] >= 0) {
+		close(ex[1]);
+		int e = 0;
+		ssize_t n;
+		while ((n = read(ex[0], &e, sizeof e)) < 0 && errno == EINTR)
+			;
+		close(ex[0]);
+		if (pid > 0 && n > 0) {
+			say(u, "exec %s: %s", el.path, strerror(e));
+			*ignore = el.ignore_failure;
+			execline_free(&el);
+			strv_clear(&env);
+			return -1; /* the child exits 203; reaped as a stranger */
+		}
+	}
 	*ignore = el.ignore_failure;
 	execline_free(&el);
 	strv_clear(&env);
@@ -230,6 +263,46 @@ static bool start_allowed(struct svc *s, const struct unit *u)
 
 static void next_command(struct sup *sp, size_t i);
 static void fail_start(struct sup *sp, size_t i, const char *why);
+
+static bool active(const struct svc *s)
+{
+	return s->state == RUNNING || s->state == STARTING || s->state == STARTING_ONESHOT ||
+	       s->state == AUTO_RESTART || s->state == WAITING;
+}
+
+/* Stops the active units that name unit I in one of LISTS (Requires=,
+ * BindsTo=), and theirs in turn. */
+static void stop_naming(struct sup *sp, size_t i, bool requires)
+{
+	const char *name = sp->set.units[i].name;
+	for (size_t j = 0; j < sp->set.n; j++) {
+		const struct unit *v = &sp->set.units[j];
+		if (j == i || !active(&sp->svc[j]) ||
+		    !(strv_contains(&v->binds_to, name) || (requires && strv_contains(&v->requires, name))))
+			continue;
+		if (sp->svc[j].state == WAITING) {
+			sp->svc[j].state = STOPPED;
+			continue;
+		}
+		say(v, "stopping: it %s %s, which stopped", strv_contains(&v->binds_to, name) ? "is bound to" : "requires", name);
+		sp->svc[j].start_after_stop = false;
+		if (stop_unit(sp, j))
+			stop_naming(sp, j, requires);
+	}
+}
+
+/* A stop asked for: what requires the unit or is bound to it stops too. */
+void stop_dependents(struct sup *sp, size_t i)
+{
+	stop_naming(sp, i, true);
+}
+
+/* The unit went inactive, whatever the cause: what is bound to it stops. */
+static void unbind(struct sup *sp, size_t i)
+{
+	if (!sp->stopping)
+		stop_naming(sp, i, false);
+}
 static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled);
 static void next_stop_command(struct sup *sp, size_t i);
 
@@ -314,8 +387,9 @@ static void next_command(struct sup *sp, size_t i)
 	if (s->phase == PH_PRE) {
 		s->phase = PH_NONE;
 		s->idx = 0;
-		s->pid = spawn(sp, i, u->exec_start.v[s->idx++], &s->ignore_main);
+		s->pid = spawn_checked(sp, i, u->exec_start.v[s->idx++], &s->ignore_main, u->type == SERVICE_EXEC);
 		if (s->pid < 0) {
+			s->pid = 0;
 			fail_start(sp, i, "could not run ExecStart=");
 			return;
 		}
@@ -416,6 +490,22 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 {
 	struct unit *u = &sp->set.units[i];
 	struct svc *s = &sp->svc[i];
+	/* Its main process ended by itself, or its start failed: as systemd,
+	 * ExecStop= (if it had started) and ExecStopPost= run first, then
+	 * Restart= decides. next_stop_command comes back here when they are done. */
+	if (!s->exiting && !(clean && u->remain_after_exit) && (u->exec_stop.n || u->exec_stop_post.n)) {
+		s->exiting = true;
+		s->exit_clean = clean;
+		s->exit_signalled = signalled;
+		s->run_exec_stop = s->state == RUNNING;
+		s->state = STOPPING;
+		s->deadline = deadline_in(u->timeout_stop_usec);
+		s->phase = PH_STOP;
+		s->idx = 0;
+		next_stop_command(sp, i);
+		return;
+	}
+	s->exiting = false;
 	s->phase = PH_NONE;
 	bool restart = false;
 	switch (sp->stopping ? RESTART_NO : u->restart) {
@@ -441,6 +531,8 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 		s->state = FAILED;
 	s->since = now_usec();
 	say(u, "%s", state_names[s->state]);
+	if (s->state != RUNNING)
+		unbind(sp, i);
 }
 
 static void main_exited(struct sup *sp, size_t i, int status)
@@ -597,10 +689,15 @@ static void next_stop_command(struct sup *sp, size_t i)
 			return;
 	}
 	s->phase = PH_NONE;
+	if (s->exiting) { /* the stop after an exit of its own: Restart= next */
+		after_exit(sp, i, s->exit_clean, s->exit_signalled);
+		return;
+	}
 	s->state = STOPPED;
 	s->since = now_usec();
 	cgroup_kill(u->name);
 	say(u, "stopped");
+	unbind(sp, i);
 	if (s->start_after_stop && !sp->stopping) {
 		s->start_after_stop = false;
 		start(sp, i);
@@ -617,8 +714,10 @@ bool stop_unit(struct sup *sp, size_t i)
 		s->since = now_usec();
 		return true;
 	}
-	if (s->state == STOPPING)
+	if (s->state == STOPPING) {
+		s->exiting = false; /* stopped by request: no restart after all */
 		return true;
+	}
 	if (s->pid <= 0 && s->ctl <= 0 && s->state != RUNNING)
 		return false;
 	say(u, "stopping");
@@ -746,6 +845,7 @@ static bool pump(struct sup *sp)
 		}
 	}
 	advance(sp);
+	control_jobs(sp, false);
 	return sp->end >= 0;
 }
 
@@ -821,6 +921,7 @@ int supervise(const struct sup_config *cfg)
 		if (pump(&sp))
 			break;
 	}
+	control_jobs(&sp, true); /* whatever they waited for will not come now */
 	stop_all(&sp);
 	close(sfd);
 	if (nfd >= 0)

@@ -15,10 +15,11 @@
 
 static int usage(void)
 {
-	fputs("usage: initctl [-s SOCKET] COMMAND\n"
+	fputs("usage: initctl [-s SOCKET] [--no-block] COMMAND\n"
 	      "  list                     every unit and its state\n"
 	      "  status|is-active UNIT    a unit's state\n"
-	      "  start|stop|restart UNIT  change it (root)\n"
+	      "  start|stop|restart UNIT  change it (root); waits until done, unless\n"
+	      "                           --no-block\n"
 	      "  log [-f] [-n N] [UNIT]   the last N (10) lines of the log, of UNIT or\n"
 	      "                           all (\"kernel\" for the kernel's); -f: follow\n"
 	      "  reboot|poweroff|halt     stop every unit and the machine (root)\n",
@@ -35,6 +36,13 @@ int main(int argc, char **argv)
 	if (a + 1 < argc && !strcmp(argv[a], "-s")) {
 		path = argv[a + 1];
 		a += 2;
+	}
+	/* --no-block: start, stop and restart answer at once instead of when the
+	 * unit is there, as systemctl's. */
+	bool no_block = false;
+	if (a < argc && !strcmp(argv[a], "--no-block")) {
+		no_block = true;
+		a++;
 	}
 	if (a >= argc)
 		return usage();
@@ -65,7 +73,8 @@ int main(int argc, char **argv)
 	} else {
 		if (argc - a > 2)
 			return usage();
-		n = snprintf(req, sizeof req, "%s%s%s\n", argv[a], argc - a == 2 ? " " : "", argc - a == 2 ? argv[a + 1] : "");
+		n = snprintf(req, sizeof req, "%s%s%s%s\n", argv[a], argc - a == 2 ? " " : "", argc - a == 2 ? argv[a + 1] : "",
+			     no_block && argc - a == 2 ? " no-block" : "");
 	}
 	if (n >= (int)sizeof req)
 		return usage();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #define SECTOR 512
@@ -23,6 +24,7 @@
 #define H_ALTERNATE_LBA 32
 #define H_FIRST_USABLE 40
 #define H_LAST_USABLE 48
+#define H_DISK_GUID 56
 #define H_ENTRIES_LBA 72
 #define H_NUM_ENTRIES 80
 #define H_ENTRY_SIZE 84
@@ -30,6 +32,7 @@
 #define H_MIN_SIZE 92
 /* Partition entry fields. */
 #define E_TYPE 0
+#define E_GUID 16
 #define E_FIRST 32
 #define E_LAST 40
 #define E_NAME 56
@@ -145,6 +148,10 @@ struct gpt {
 	uint32_t num, size;
 	size_t bytes;
 	uint64_t ent_sectors; /* sectors the entries take, rounded up */
+	/* The layout on the disk as it is now (see layout()): the backup header
+	 * in its last sector, the backup entries just before, then the usable
+	 * area's new end. */
+	uint64_t sectors, new_alt, bents_lba, last_usable;
 };
 
 /* Reads and validates the protective MBR, the primary header and its entries. */
@@ -235,7 +242,8 @@ static int name_is(const unsigned char *e, const char *name)
 	return 1;
 }
 
-/* The index of the one used entry named NAME, checked to lie in the usable area. */
+/* The index of the one used entry named NAME, checked to lie in the usable
+ * area; -2 if there is none, -1 on other errors (ERR is set on both). */
 static int find(const struct gpt *g, const char *name, char *err, size_t errlen)
 {
 	if (!name || !*name) {
@@ -260,7 +268,7 @@ static int find(const struct gpt *g, const char *name, char *err, size_t errlen)
 	}
 	if (found < 0) {
 		fail(err, errlen, "no partition named %.40s", name);
-		return -1;
+		return -2;
 	}
 	const unsigned char *e = g->ents + (size_t)found * g->size;
 	uint64_t first = get64(e + E_FIRST), last = get64(e + E_LAST);
@@ -314,6 +322,61 @@ static void seal_header(unsigned char *h)
 	put32(h + H_CRC, gpt_crc32(0, h, hsize));
 }
 
+/* The layout on a disk of SECTORS sectors, into G: the backup GPT at the
+ * disk's end. A disk smaller than the table says is not ours to fix. */
+static int layout(struct gpt *g, uint64_t sectors, char *err, size_t errlen)
+{
+	uint64_t alternate = get64(g->hdr + H_ALTERNATE_LBA);
+	if (sectors > MAX_LBA || sectors < alternate + 1) {
+		fail(err, errlen, "the disk has %llu sectors, but its GPT's backup header is at LBA %llu",
+		     (unsigned long long)sectors, (unsigned long long)alternate);
+		return -1;
+	}
+	/* No underflow: load() saw the entries fit before the old backup. */
+	g->sectors = sectors;
+	g->new_alt = sectors - 1;
+	g->bents_lba = g->new_alt - g->ent_sectors;
+	g->last_usable = g->bents_lba - 1;
+	return 0;
+}
+
+/* Writes G as layout() placed it, when its entries changed (ENTS_CHANGED) or
+ * the backup moves, then the protective MBR's size if it is wrong. Returns 1 if
+ * it wrote anything, 0 if nothing needed writing, -1 with ERR. */
+static int store(int fd, struct gpt *g, int ents_changed, char *err, size_t errlen)
+{
+	unsigned char *h = g->hdr, *pmbr = protective_entry(g->mbr);
+	uint32_t mbr_size = g->sectors - 1 > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(g->sectors - 1);
+	int move_gpt = ents_changed || get64(h + H_ALTERNATE_LBA) != g->new_alt;
+	int fix_mbr = pmbr && get32(pmbr + 12) != mbr_size;
+	if (move_gpt) {
+		put64(h + H_ALTERNATE_LBA, g->new_alt);
+		put64(h + H_LAST_USABLE, g->last_usable);
+		put32(h + H_ENTRIES_CRC, gpt_crc32(0, g->ents, g->bytes));
+		unsigned char backup[SECTOR];
+		memcpy(backup, h, SECTOR);
+		put64(backup + H_MY_LBA, g->new_alt);
+		put64(backup + H_ALTERNATE_LBA, 1);
+		put64(backup + H_ENTRIES_LBA, g->bents_lba);
+		seal_header(backup);
+		seal_header(h);
+		/* Backup first: until the primary is written, the old primary stays
+		 * valid; after, both are; if the primary is torn, the backup is at the
+		 * disk's end, where readers look when the primary is bad. */
+		if (write_at(fd, g->ents, g->bytes, g->bents_lba, err, errlen) < 0 ||
+		    write_at(fd, backup, SECTOR, g->new_alt, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0 ||
+		    (ents_changed && write_at(fd, g->ents, g->bytes, get64(h + H_ENTRIES_LBA), err, errlen) < 0) ||
+		    write_at(fd, h, SECTOR, 1, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0)
+			return -1;
+	}
+	if (fix_mbr) {
+		put32(pmbr + 12, mbr_size);
+		if (write_at(fd, g->mbr, SECTOR, 0, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0)
+			return -1;
+	}
+	return move_gpt || fix_mbr;
+}
+
 int gpt_grow_partition(int fd, uint64_t sectors, const char *name, int *partno, uint64_t *first,
 		       uint64_t *last, char *err, size_t errlen)
 {
@@ -323,7 +386,7 @@ int gpt_grow_partition(int fd, uint64_t sectors, const char *name, int *partno, 
 	int ret = -1, i = find(&g, name, err, errlen);
 	if (i < 0)
 		goto out;
-	unsigned char *h = g.hdr, *e = g.ents + (size_t)i * g.size;
+	unsigned char *e = g.ents + (size_t)i * g.size;
 	uint64_t start = get64(e + E_FIRST), end = get64(e + E_LAST);
 
 	/* Last: every other used entry ends before it. */
@@ -336,62 +399,146 @@ int gpt_grow_partition(int fd, uint64_t sectors, const char *name, int *partno, 
 		}
 	}
 
-	/* The new layout. A disk smaller than the table says is not ours to fix. */
-	uint64_t alternate = get64(h + H_ALTERNATE_LBA);
-	if (sectors > MAX_LBA || sectors < alternate + 1) {
-		fail(err, errlen, "the disk has %llu sectors, but its GPT's backup header is at LBA %llu",
-		     (unsigned long long)sectors, (unsigned long long)alternate);
+	if (layout(&g, sectors, err, errlen) < 0)
 		goto out;
-	}
-	uint64_t new_alt = sectors - 1, bents_lba = new_alt - g.ent_sectors;
-	uint64_t last_usable = bents_lba - 1;
-	if (last_usable < end) { /* a table whose backup entries were elsewhere */
+	if (g.last_usable < end) { /* a table whose backup entries were elsewhere */
 		fail(err, errlen, "no room for the backup GPT after partition %d (%s) on a disk of %llu sectors",
 		     i + 1, name, (unsigned long long)sectors);
 		goto out;
 	}
-	uint64_t new_end = start + (last_usable - start + 1) / ALIGN_SECTORS * ALIGN_SECTORS;
+	uint64_t new_end = start + (g.last_usable - start + 1) / ALIGN_SECTORS * ALIGN_SECTORS;
 	new_end = new_end > end + 1 ? new_end - 1 : end; /* never shrink */
-
-	unsigned char *pmbr = protective_entry(g.mbr);
-	uint32_t mbr_size = sectors - 1 > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)(sectors - 1);
-	int move_gpt = new_end != end || alternate != new_alt;
-	int fix_mbr = pmbr && get32(pmbr + 12) != mbr_size;
+	put64(e + E_LAST, new_end);
 	*partno = i + 1;
 	*first = start;
 	*last = new_end;
-	if (!move_gpt && !fix_mbr) {
-		ret = 0;
+	ret = store(fd, &g, new_end != end, err, errlen);
+out:
+	free(g.ents);
+	return ret;
+}
+
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004 /* Linux 5.6; older kernels refuse it with EINVAL */
+#endif
+
+/* A random version 4 GUID as GPT stores it (the first three fields
+ * little-endian: the version is in byte 7, the variant in byte 8), unlike G's
+ * disk GUID and every entry's. It needs to be unique, not secret: early at
+ * boot, with the kernel's pool not yet ready, it does not wait (GRND_INSECURE)
+ * where the kernel allows that. */
+static int new_guid(const struct gpt *g, unsigned char *guid, char *err, size_t errlen)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		unsigned char r[16];
+		ssize_t n;
+		while ((n = getrandom(r, sizeof r, GRND_INSECURE)) < 0 && errno == EINTR)
+			;
+		if (n < 0 && errno == EINVAL)
+			while ((n = getrandom(r, sizeof r, 0)) < 0 && errno == EINTR)
+				;
+		if (n != (ssize_t)sizeof r) {
+			fail(err, errlen, "cannot get random bytes for a partition GUID: %s",
+			     n < 0 ? strerror(errno) : "short read");
+			return -1;
+		}
+		r[7] = (unsigned char)((r[7] & 0x0F) | 0x40);
+		r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
+		int clash = !memcmp(r, g->hdr + H_DISK_GUID, 16);
+		for (uint32_t j = 0; j < g->num && !clash; j++)
+			clash = !memcmp(r, g->ents + (size_t)j * g->size + E_GUID, 16);
+		if (!clash) {
+			memcpy(guid, r, 16);
+			return 0;
+		}
+	}
+	fail(err, errlen, "cannot make a unique partition GUID: the random bytes repeat");
+	return -1;
+}
+
+/* Linux filesystem data, 0FC63DAF-8483-4772-8E79-3D69D8477DE4, as stored. */
+static const unsigned char linux_fs_type[16] = {0xAF, 0x3D, 0xC6, 0x0F, 0x83, 0x84, 0x72, 0x47,
+						0x8E, 0x79, 0x3D, 0x69, 0xD8, 0x47, 0x7D, 0xE4};
+
+int gpt_add_partition(int fd, uint64_t sectors, const char *name, uint64_t min_mib, int *partno,
+		      uint64_t *first, uint64_t *last, char *err, size_t errlen)
+{
+	struct gpt g;
+	if (load(fd, &g, err, errlen) < 0)
+		return -1;
+	int ret = -1, i = find(&g, name, err, errlen);
+	if (i != -2) { /* there is one, or the name or the table is bad */
+		if (i >= 0)
+			fail(err, errlen, "a partition named %s exists: partition %d", name, i + 1);
+		goto out;
+	}
+	if (strlen(name) > E_NAME_UNITS) {
+		fail(err, errlen, "partition name %.40s is longer than %d characters", name, E_NAME_UNITS);
 		goto out;
 	}
 
-	if (move_gpt) {
-		put64(e + E_LAST, new_end);
-		put64(h + H_ALTERNATE_LBA, new_alt);
-		put64(h + H_LAST_USABLE, last_usable);
-		put32(h + H_ENTRIES_CRC, gpt_crc32(0, g.ents, g.bytes));
-		unsigned char backup[SECTOR];
-		memcpy(backup, h, SECTOR);
-		put64(backup + H_MY_LBA, new_alt);
-		put64(backup + H_ALTERNATE_LBA, 1);
-		put64(backup + H_ENTRIES_LBA, bents_lba);
-		seal_header(backup);
-		seal_header(h);
-		/* Backup first: until the primary is written, the old primary stays
-		 * valid; after, both are; if the primary is torn, the backup is at the
-		 * disk's end, where readers look when the primary is bad. */
-		if (write_at(fd, g.ents, g.bytes, bents_lba, err, errlen) < 0 ||
-		    write_at(fd, backup, SECTOR, new_alt, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0 ||
-		    (new_end != end && write_at(fd, g.ents, g.bytes, get64(h + H_ENTRIES_LBA), err, errlen) < 0) ||
-		    write_at(fd, h, SECTOR, 1, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0)
-			goto out;
+	/* The first free entry, and the highest LBA any used one claims. */
+	int slot = -1;
+	uint64_t end = 0;
+	for (uint32_t j = 0; j < g.num; j++) {
+		const unsigned char *o = g.ents + (size_t)j * g.size;
+		if (!entry_used(o)) {
+			if (slot < 0)
+				slot = (int)j;
+			continue;
+		}
+		uint64_t a = get64(o + E_FIRST), b = get64(o + E_LAST);
+		end = a > end ? a : end;
+		end = b > end ? b : end;
 	}
-	if (fix_mbr) {
-		put32(pmbr + 12, mbr_size);
-		if (write_at(fd, g.mbr, SECTOR, 0, err, errlen) < 0 || sync_fd(fd, err, errlen) < 0)
-			goto out;
+	if (slot < 0) {
+		fail(err, errlen, "no free GPT entry for %s: all %u are used", name, g.num);
+		goto out;
 	}
-	ret = 1;
+
+	/* From the first whole MiB after them to the last before the backup. */
+	if (layout(&g, sectors, err, errlen) < 0)
+		goto out;
+	uint64_t start = get64(g.hdr + H_FIRST_USABLE), mib = 0;
+	if (end < g.last_usable) {
+		if (start <= end)
+			start = end + 1;
+		start = (start + ALIGN_SECTORS - 1) / ALIGN_SECTORS * ALIGN_SECTORS;
+		if (start <= g.last_usable)
+			mib = (g.last_usable - start + 1) / ALIGN_SECTORS;
+	}
+	if (!mib || mib < min_mib) {
+		fail(err, errlen, "not enough free space for %s: %llu MiB after LBA %llu, %llu MiB needed", name,
+		     (unsigned long long)mib, (unsigned long long)end, (unsigned long long)min_mib);
+		goto out;
+	}
+
+	unsigned char *e = g.ents + (size_t)slot * g.size;
+	memset(e, 0, g.size);
+	if (new_guid(&g, e + E_GUID, err, errlen) < 0)
+		goto out;
+	memcpy(e + E_TYPE, linux_fs_type, 16);
+	put64(e + E_FIRST, start);
+	put64(e + E_LAST, start + mib * ALIGN_SECTORS - 1);
+	for (size_t k = 0; name[k]; k++)
+		e[E_NAME + 2 * k] = (unsigned char)name[k];
+
+	/* Its first MiB zeroed before it exists, so that it reads as blank (no
+	 * filesystem) even where the free space held something: in Berth's
+	 * layout, the old backup GPT. */
+	unsigned char *zero = calloc(ALIGN_SECTORS, SECTOR);
+	if (!zero) {
+		fail(err, errlen, "out of memory");
+		goto out;
+	}
+	int z = write_at(fd, zero, (size_t)ALIGN_SECTORS * SECTOR, start, err, errlen);
+	free(zero);
+	if (z < 0 || store(fd, &g, 1, err, errlen) < 0)
+		goto out;
+	*partno = slot + 1;
+	*first = start;
+	*last = start + mib * ALIGN_SECTORS - 1;
+	ret = 0;
 out:
 	free(g.ents);
 	return ret;

@@ -3,7 +3,9 @@
 # 1. blank (zeroed): init makes a filesystem on it, and /var is on it;
 # 2. damaged (not blank, not a filesystem): init says why on the console, /var
 #    is a tmpfs with a warning, the system still comes up, and STATE is left
-#    exactly as it was.
+#    exactly as it was;
+# 3. missing (its partition deleted): init makes it in the free space, with
+#    its filesystem, and /var is on it.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 img=$IMAGES_DIR/disk.img
@@ -43,3 +45,17 @@ qemu_exit_wait 60
 dd if="$T/bad.img" bs=512 skip="$start" count=2048 status=none | cmp -s - "$T/garbage" ||
 	fail "STATE was written to although it did not mount"
 ok "the damaged STATE was left as it was"
+
+# 3. Missing.
+cp --sparse=always "$img" "$T/none.img"
+sfdisk -q --delete "$T/none.img" 5 >/dev/null 2>&1 || fail "sfdisk --delete failed"
+sfdisk -d "$T/none.img" | grep -q STATE && fail "STATE still in the table"
+boot "$T/none.img"
+assert_contains "$QEMU_OUT" "berth-init: STATE: made partition 5"
+assert_contains "$QEMU_OUT" "berth-init: STATE: /dev/vda5 is blank: making its filesystem"
+qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
+assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
+qemu_send poweroff
+qemu_exit_wait 60
+sfdisk -d "$T/none.img" | grep -q 'name="STATE"' || fail "no STATE in the table after the boot"
+ok "STATE made where it was missing"

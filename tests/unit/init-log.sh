@@ -39,6 +39,9 @@ grep -qE '^[A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} chatty.service: ' "
 "$ctl" -s "$S" log -n 3000 chatty.service | grep -q "chatty.service: started, pid" || fail "init's own messages about the unit are not in its log"
 "$ctl" -s "$S" log nothing.service 2>/dev/null; rc=$?
 [ $rc = 4 ] || fail "log of an unknown unit exited $rc"
+chmod 755 "$T"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" -s "$S" log chatty.service 2>/dev/null; rc=$?
+[ $rc = 5 ] || fail "a plain user's log exited $rc: the log is root's"
 
 # Files: rotated past the cap; .log.1 and .log together end with every line in order.
 ls -l "$D"
