@@ -61,6 +61,7 @@ void start_with_deps(struct sup *sp, size_t i)
 		start(sp, i);
 		return;
 	}
+	sp->svc[i].auto_restarts = 0; /* by hand: Restart='s delays start over */
 	dep_closure(sp->set.units, sp->set.n, i, pull);
 	for (size_t j = 0; j < sp->set.n; j++)
 		if (pull[j] && (j == i || inactive(&sp->svc[j])))

@@ -38,6 +38,7 @@ struct svc {
 	unsigned nstarts;
 	struct log_pipe log;  /* its processes' stdout and stderr, when init logs */
 	unsigned long started; /* how many times it started, for status */
+	unsigned auto_restarts; /* in a row, since it was last started by hand */
 	int64_t last_start;   /* when last, wall clock (s) */
 	int last_status;      /* its main process's last wait status, -1 if none */
 };

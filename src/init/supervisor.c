@@ -521,8 +521,9 @@ static void after_exit(struct sup *sp, size_t i, bool clean, bool signalled)
 		cgroup_kill(u->name);
 	if (restart) {
 		s->state = AUTO_RESTART;
-		s->restart_at = u->restart_usec == UINT64_MAX ? UINT64_MAX : now_usec() + u->restart_usec;
-		say(u, "restarting in %llu ms", (unsigned long long)(u->restart_usec / 1000));
+		uint64_t delay = unit_restart_delay(u, s->auto_restarts++);
+		s->restart_at = delay == UINT64_MAX ? UINT64_MAX : now_usec() + delay;
+		say(u, "restarting in %llu ms", (unsigned long long)(delay / 1000));
 		return;
 	}
 	if (clean)

@@ -46,6 +46,8 @@ static const struct setting settings[] = {
 	{ "Service", "ExecReload", K_LIST, AT(exec_reload), NULL, 0 },
 	{ "Service", "Restart", K_ENUM, AT(restart), restarts, 0 },
 	{ "Service", "RestartSec", K_TIME, AT(restart_usec), NULL, 0 },
+	{ "Service", "RestartSteps", K_UINT, AT(restart_steps), NULL, 3600 },
+	{ "Service", "RestartMaxDelaySec", K_TIME, AT(restart_max_delay_usec), NULL, 0 },
 	{ "Service", "TimeoutStartSec", K_TIME, AT(timeout_start_usec), NULL, 0 },
 	{ "Service", "TimeoutStopSec", K_TIME, AT(timeout_stop_usec), NULL, 0 },
 	{ "Service", "KillSignal", K_SIGNAL, AT(kill_signal), NULL, 0 },
@@ -152,6 +154,7 @@ int unit_load(struct unit *u, const char *name, const char *path, const char *te
 	if (!u->name || !u->path)
 		return -1;
 	u->restart_usec = 100000;
+	u->restart_max_delay_usec = UINT64_MAX;
 	u->start_limit_interval_usec = 10000000;
 	u->start_limit_burst = 5;
 	u->timeout_start_usec = u->timeout_stop_usec = 90000000;
@@ -213,6 +216,30 @@ const char *unit_first_error(const struct unit *u)
 		if (u->diags[i].error)
 			return u->diags[i].msg;
 	return NULL;
+}
+
+/* The wait before automatic restart N (0 the first): RestartSec=, or with
+ * RestartSteps= growing geometrically to RestartMaxDelaySec= over that many
+ * restarts, as systemd: RestartSec * (Max / RestartSec) ^ (N / Steps). */
+uint64_t unit_restart_delay(const struct unit *u, unsigned n)
+{
+	uint64_t lo = u->restart_usec, hi = u->restart_max_delay_usec;
+	if (!u->restart_steps || hi == UINT64_MAX || hi <= lo || lo == 0)
+		return lo;
+	if (n >= u->restart_steps)
+		return hi;
+	/* the factor per step, f ^ steps = hi / lo, by bisection (no libm) */
+	double ratio = (double)hi / (double)lo, a = 1, b = ratio;
+	for (int k = 0; k < 60; k++) {
+		double f = (a + b) / 2, p = 1;
+		for (unsigned j = 0; j < u->restart_steps && p <= ratio; j++)
+			p *= f;
+		*(p > ratio ? &b : &a) = f;
+	}
+	double d = (double)lo;
+	for (unsigned j = 0; j < n; j++)
+		d *= a;
+	return d >= (double)hi ? hi : (uint64_t)d;
 }
 
 void unit_free(struct unit *u)

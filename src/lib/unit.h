@@ -36,6 +36,10 @@ struct unit {
 	enum restart_policy restart;
 	uint64_t restart_usec, start_limit_interval_usec, timeout_start_usec, timeout_stop_usec;
 	unsigned start_limit_burst;
+	/* RestartSteps=, RestartMaxDelaySec=: the delay grows from RestartSec= to
+	 * the max in that many steps, geometrically (systemd 254) */
+	unsigned restart_steps;
+	uint64_t restart_max_delay_usec;
 	int kill_signal;
 	bool remain_after_exit;
 	struct strv environment;       /* NAME=value */
@@ -54,6 +58,8 @@ struct unit {
  * memory; problems with the file are in u->diags (u->nerrors of them errors). */
 int unit_load(struct unit *u, const char *name, const char *path, const char *text, size_t len,
 	      const char *hostname, const char *machine_id);
+/* How long to wait before automatic restart N (0 the first). */
+uint64_t unit_restart_delay(const struct unit *u, unsigned n);
 /* The first error's message, or NULL. */
 const char *unit_first_error(const struct unit *u);
 void unit_free(struct unit *u);

@@ -94,5 +94,19 @@ int main(void)
 	CHECK(load(&u, "x.socket", "[Unit]\n") == 0);
 	CHECK(has_diag(&u, 0, true, "not supported"));
 	unit_free(&u);
+	/* Restart delays: RestartSec= alone; with RestartSteps= growing
+	 * geometrically to RestartMaxDelaySec= (100 ms -> 10 s in 2 steps: 1 s
+	 * between), then staying there. */
+	CHECK(load(&u, "r.service", "[Service]\nExecStart=/x\nRestartSec=100ms\n") == 0);
+	CHECK(unit_restart_delay(&u, 0) == 100000 && unit_restart_delay(&u, 7) == 100000);
+	unit_free(&u);
+	CHECK(load(&u, "r.service", "[Service]\nExecStart=/x\nRestartSec=100ms\nRestartSteps=2\n"
+				    "RestartMaxDelaySec=10s\n") == 0);
+	CHECK(u.ndiags == 0);
+	CHECK(unit_restart_delay(&u, 0) == 100000);
+	uint64_t mid = unit_restart_delay(&u, 1);
+	CHECK(mid > 999000 && mid < 1001000);
+	CHECK(unit_restart_delay(&u, 2) == 10000000 && unit_restart_delay(&u, 50) == 10000000);
+	unit_free(&u);
 	return check_done("unit");
 }

@@ -8,7 +8,8 @@
 #   keeps running;
 # - Type=exec: the start fails when the program cannot be run;
 # - initctl start, stop and restart return once done (or failed), unless
-#   --no-block.
+#   --no-block;
+# - RestartSteps= and RestartMaxDelaySec= grow the delay between restarts.
 . "$TOPDIR/tests/lib/common.sh"
 make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
 init=$O/build/host-bin/init
@@ -60,9 +61,10 @@ After=db.service
 [Service]
 ExecStart=/bin/sleep 1000
 EOT
+printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=100ms\nRestartSteps=2\nRestartMaxDelaySec=400ms\n' > "$U/backoff.service"
 printf '[Service]\nType=exec\nExecStart=/nonexistent/program\n' > "$U/badexec.service"
 printf '[Unit]\nAfter=badexec.service\n[Service]\nType=exec\nExecStart=/bin/sleep 1000\n' > "$U/goodexec.service"
-printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service\n' > "$U/default.target"
+printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service backoff.service\n' > "$U/default.target"
 
 "$init" --units "$U" --control "$S" >"$T/out" 2>&1 &
 pid=$!
@@ -84,6 +86,12 @@ ok "a service that ended by itself ran ExecStop= and ExecStopPost="
 [ "$(grep -c crashy-post "$L")" = 3 ] || fail "crashy.service ran ExecStopPost= $(grep -c crashy-post "$L") times, not 3 (once per start)"
 [ "$(ctl is-active crashy.service)" = failed ] || fail "crashy.service is $(ctl is-active crashy.service)"
 ok "ExecStopPost= after each of crashy's 3 starts, then failed"
+
+# RestartSteps=: 100 ms, 200 ms, then 400 ms (RestartMaxDelaySec=) between restarts.
+for d in 100 200 400; do
+	assert_contains "$T/out" "backoff.service: restarting in $d ms"
+done
+"$O/build/host-bin/initctl" -s "$S" stop backoff.service || fail "stop backoff failed"
 
 # Type=exec: a program that cannot run fails the start itself.
 [ "$(ctl is-active badexec.service)" = failed ] || fail "badexec.service is $(ctl is-active badexec.service)"
