@@ -2,6 +2,7 @@
  * Nothing here returns: if the unit directories cannot give a goal, the console
  * gets a shell, and the system stays up for someone to repair it. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boot.h"
@@ -62,21 +64,37 @@ static void image_version(char *out, size_t len)
 		fclose(f);
 }
 
-/* The last resort: a shell on the console, for as long as it takes. */
+/* The last resort: a shell on the console, again whenever it exits, until
+ * BusyBox's reboot, poweroff or halt signals init. */
 static void __attribute__((noreturn)) emergency(const char *why)
 {
 	boot_log("EMERGENCY: %s; starting a shell on the console", why);
-	for (;;) {
-		pid_t pid = fork();
-		if (pid == 0) {
+	sigset_t mask;
+	sigemptyset(&mask);
+	int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2 };
+	for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++)
+		sigaddset(&mask, sigs[k]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	for (pid_t shell = 0;;) {
+		if (shell <= 0 && (shell = fork()) == 0) {
+			sigprocmask(SIG_UNBLOCK, &mask, NULL);
 			setsid();
 			ioctl(0, TIOCSCTTY, 1);
 			execl("/bin/sh", "-sh", (char *)NULL);
 			_exit(127);
 		}
-		while (pid > 0 && waitpid(-1, NULL, 0) != pid)
-			;
-		sleep(1);
+		siginfo_t si;
+		int sig = sigtimedwait(&mask, &si, &(struct timespec){ 1, 0 });
+		if (sig == SIGTERM || sig == SIGINT)
+			final_shutdown(END_REBOOT);
+		if (sig == SIGUSR2)
+			final_shutdown(END_POWEROFF);
+		if (sig == SIGUSR1)
+			final_shutdown(END_HALT);
+		pid_t pid;
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			if (pid == shell)
+				shell = 0;
 	}
 }
 
@@ -108,7 +126,10 @@ void pid1_main(void)
 				  .pid1 = true, .log_dir = "/var/log/berth", .cgroups = true,
 				  .admin_dir = "/etc/berth/units" };
 	int end = supervise(&cfg);
-	if (end < 0)
+	if (end < 0) {
+		if (cfg.control >= 0) /* nothing answers there now: initctl says so */
+			close(cfg.control), unlink("/run/berth/init.sock");
 		emergency("no default.target to start");
+	}
 	final_shutdown((enum sup_end)end);
 }
