@@ -2,7 +2,7 @@
  * runs from. First boot grows it to the disk's end (cloud disks are larger than
  * the image), or makes it in the free space if there is none, and makes its
  * filesystem if it is blank; every boot mounts it on
- * /var and lays /etc over the image's as an overlay, so an admin's change
+ * /var (after e2fsck -p) and lays /etc over the image's as an overlay, so an admin's change
  * persists and an update shows through where nothing was changed. Nothing is
  * wiped that has data: a STATE that does not mount is left alone, and /var is a
  * tmpfs with a warning. */
@@ -232,6 +232,19 @@ static uint64_t ext_size(const char *dev)
 	return log > 6 ? 0 : ((bit64 ? hi << 32 : 0) | lo) << (10 + log);
 }
 
+/* e2fsck -p, as a boot checks a filesystem: what it repairs alone it repairs
+ * (exit 0, 1, 2); 4 and up, it leaves alone. Without e2fsck, 0. */
+static int check(const char *dev)
+{
+	if (access("/sbin/e2fsck", X_OK) < 0)
+		return 0;
+	char *argv[] = { "/sbin/e2fsck", "-p", (char *)dev, NULL };
+	int rc = run(argv);
+	if (rc > 0)
+		boot_log("STATE: e2fsck -p %s: exit %d%s", dev, rc, rc < 4 ? " (repaired)" : "");
+	return rc < 0 ? 0 : rc;
+}
+
 /* The filesystem follows its partition, online (as resize2fs does mounted),
  * when it is smaller: after a grow, or a grow that a power cut interrupted. */
 static void grow_filesystem(const char *dev, const char *dir)
@@ -273,12 +286,19 @@ void state_setup(void)
 		why = add_partition(&sp);
 	if (!why) {
 		grow_partition(&sp);
-		int blank = is_blank(sp.dev);
+		int blank = is_blank(sp.dev), rc;
 		if (blank == 1) {
 			boot_log("STATE: %s is blank: making its filesystem", sp.dev);
-			char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-L", "STATE", sp.dev, NULL };
+			char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-E", "nodiscard", "-L", "STATE", sp.dev, NULL };
 			if (run(argv) != 0)
 				boot_log("STATE: mke2fs %s failed", sp.dev);
+		} else if (ext_size(sp.dev) && (rc = check(sp.dev)) >= 4) {
+			/* e2fsck -p would not repair it alone: a person decides. */
+			snprintf(reason, sizeof reason,
+				 "%s (STATE) has errors e2fsck -p does not repair (exit %d); it was not mounted: "
+				 "run e2fsck %s by hand", sp.dev, rc, sp.dev);
+			why = reason;
+			goto fallback;
 		}
 		if (mount(sp.dev, "/var", "ext4", MS_NOATIME, NULL) == 0) {
 			grow_filesystem(sp.dev, "/var");
@@ -289,6 +309,7 @@ void state_setup(void)
 			 strerror(errno));
 		why = reason;
 	}
+fallback:
 	boot_log("WARNING: %s. /var is a tmpfs: nothing written to /var or /etc survives a reboot", why);
 	if (mount("tmpfs", "/var", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		boot_log("WARNING: no /var: %s", strerror(errno));

@@ -5,7 +5,9 @@
 #    is a tmpfs with a warning, the system still comes up, and STATE is left
 #    exactly as it was;
 # 3. missing (its partition deleted): init makes it in the free space, with
-#    its filesystem, and /var is on it.
+#    its filesystem (ext4), and /var is on it;
+# 4. due for a check (mounted 100 times, check every time): e2fsck -p checks
+#    it before it is mounted.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 img=$IMAGES_DIR/disk.img
@@ -58,4 +60,21 @@ assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
 qemu_send poweroff
 qemu_exit_wait 60
 sfdisk -d "$T/none.img" | grep -q 'name="STATE"' || fail "no STATE in the table after the boot"
-ok "STATE made where it was missing"
+start=$(state_start "$T/none.img")
+dd if="$T/none.img" bs=512 skip="$start" count=4096 status=none > "$T/none.state"
+dumpe2fs -h "$T/none.state" 2>/dev/null | grep -q "has_journal" || fail "the STATE made is not ext4 (no journal)"
+ok "STATE made where it was missing, ext4"
+
+# 4. Due for a check.
+cp --sparse=always "$img" "$T/check.img"
+start=$(state_start "$T/check.img")
+size=$(sfdisk -d "$T/check.img" | sed -n 's/.*size= *\([0-9]*\), .*name="STATE".*/\1/p')
+dd if="$T/check.img" of="$T/state.img" bs=512 skip="$start" count="$size" status=none
+tune2fs -c 1 -C 100 "$T/state.img" >/dev/null || fail "tune2fs failed"
+dd if="$T/state.img" of="$T/check.img" bs=512 seek="$start" conv=notrunc status=none
+boot "$T/check.img"
+assert_contains "$QEMU_OUT" "STATE has been mounted 100 times without being checked, check forced."
+qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
+assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
+qemu_send poweroff
+qemu_exit_wait 60
