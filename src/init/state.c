@@ -281,7 +281,7 @@ void state_setup(void)
 {
 	struct state_part sp = { 0 };
 	const char *why = find_state(&sp);
-	char reason[400];
+	char reason[800];
 	if (why == missing)
 		why = add_partition(&sp);
 	if (!why) {
