@@ -11,10 +11,10 @@
 #   --no-block;
 # - RestartSteps= and RestartMaxDelaySec= grow the delay between restarts.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 U=$T/units S=$T/init.sock L=$T/log
-ctl() { "$O/build/host-bin/initctl" -s "$S" "$@"; }
+ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$U"
 cat > "$U/brief.service" <<EOT
 [Service]
@@ -66,11 +66,7 @@ printf '[Service]\nType=exec\nExecStart=/nonexistent/program\n' > "$U/badexec.se
 printf '[Unit]\nAfter=badexec.service\n[Service]\nType=exec\nExecStart=/bin/sleep 1000\n' > "$U/goodexec.service"
 printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service backoff.service\n' > "$U/default.target"
 
-"$init" --units "$U" --control "$S" >"$T/out" 2>&1 &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-assert_contains "$T/out" "berth: ready"
+init_start --units "$U" --control "$S"
 sleep 1.5
 cat "$L"
 
@@ -91,7 +87,7 @@ ok "ExecStopPost= after each of crashy's 3 starts, then failed"
 for d in 100 200 400; do
 	assert_contains "$T/out" "backoff.service: restarting in $d ms"
 done
-"$O/build/host-bin/initctl" -s "$S" stop backoff.service || fail "stop backoff failed"
+"$ctl" -s "$S" stop backoff.service || fail "stop backoff failed"
 
 # Type=exec: a program that cannot run fails the start itself.
 [ "$(ctl is-active badexec.service)" = failed ] || fail "badexec.service is $(ctl is-active badexec.service)"

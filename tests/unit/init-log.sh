@@ -5,8 +5,8 @@
 # `initctl log -f` gets lines as they come; init's own messages about a unit
 # are in its log; the services' output is not on init's own stdout.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init ctl=$O/build/host-bin/initctl
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 U=$T/units S=$T/init.sock D=$T/logs
 mkdir -p "$U"
 # 2000 lines of 40 bytes with timestamps: about 110 KB, past a 50000-byte cap twice.
@@ -22,11 +22,7 @@ ExecStart=/bin/sh -c 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.2; do
 EOT
 printf '[Unit]\nWants=chatty.service\n' > "$U/default.target"
 
-"$init" --units "$U" --control "$S" --log-dir "$D" --log-size 50000 >"$T/out" 2>&1 &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-assert_contains "$T/out" "berth: ready"
+init_start --units "$U" --control "$S" --log-dir "$D" --log-size 50000
 assert_not_contains "$T/out" "chatty line"
 
 # The last 4: the last line, stderr's, then init's: exited, running.
@@ -61,7 +57,7 @@ fpid=$!
 on_exit "kill $fpid 2>/dev/null"
 sleep 0.3
 "$ctl" -s "$S" start ticker.service || fail "start ticker failed"
-i=0; while ! grep -q "tick 3" "$T/follow" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "$T/follow" "tick 3" || true
 assert_contains "$T/follow" "ticker.service: tick 3"
 assert_not_contains "$T/follow" "chatty"
 kill $fpid

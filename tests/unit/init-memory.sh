@@ -4,8 +4,8 @@
 # them are where they were after the first 2,000 (by then its log ring, a fixed
 # 512 KiB, is full).
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" target-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/target-bin/init ctl=$O/build/target-bin/initctl
+. "$TOPDIR/tests/lib/init.sh"
+init_build target
 U=$T/units S=$T/init.sock
 mkdir -p "$U"
 cat > "$U/cycle.service" <<'EOT'
@@ -16,11 +16,7 @@ StartLimitIntervalSec=0
 ExecStart=/bin/sleep 1000
 EOT
 printf '[Unit]\n' > "$U/default.target"
-"$init" --units "$U" --control "$S" --log-dir "$T/logs" >"$T/out" 2>&1 &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-assert_contains "$T/out" "berth: ready"
+init_start --units "$U" --control "$S" --log-dir "$T/logs"
 
 # A cycle: start, stop, and wait until stopped (initctl does not wait itself).
 cycles() {

@@ -5,10 +5,10 @@
 # not init, and Restart=always brings the service back; SIGTERM from outside
 # stops it all, nothing left.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 U=$T/units S=$T/init.sock L=$T/log
-ctl() { "$O/build/host-bin/initctl" -s "$S" "$@"; }
+ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$U"
 cat > "$U/app.service" <<EOT
 [Service]
@@ -30,12 +30,9 @@ printf '[Unit]\nWants=app.service orphan.service\n' > "$U/default.target"
 
 # LeakSanitizer cannot stop the world from PID 1 of a namespace; the other init
 # tests look for leaks.
-ASAN_OPTIONS=detect_leaks=0 "$init" --pid-namespace --units "$U" --control "$S" >"$T/out" 2>&1 &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-assert_contains "$T/out" "berth: ready"
-i=0; while ! grep -q orphan-done "$L" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+export ASAN_OPTIONS=detect_leaks=0
+init_start --pid-namespace --units "$U" --control "$S"
+wait_for "$L" "orphan-done" || true
 assert_contains "$L" "orphan-done"
 grep -q "^app pid [0-9]* parent 1$" "$L" || fail "app.service's parent is not PID 1 of the namespace: $(cat "$L")"
 ok "in its own PID namespace: app.service's parent is PID 1"

@@ -7,11 +7,11 @@
 # picks up a new unit file and leaves running units running; the next boot
 # follows the links.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 LIB=$T/lib ETC=$T/etc S=$T/init.sock L=$T/log
 chmod 755 "$T" # the plain user below reaches the socket
-ctl() { "$O/build/host-bin/initctl" -s "$S" "$@"; }
+ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$LIB/default.target.wants" "$ETC"
 printf '[Unit]\nDescription=Up\n' > "$LIB/default.target"
 cat > "$LIB/app.service" <<EOT
@@ -38,11 +38,7 @@ ExecStart=/bin/sh -c 'echo web-up >> $L; exec sleep 1000'
 WantedBy=default.target
 EOT
 boot() {
-	"$init" --units "$LIB" --units "$ETC" --control "$S" >"$T/out" 2>&1 &
-	pid=$!
-	on_exit "kill $pid 2>/dev/null"
-	i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	assert_contains "$T/out" "berth: ready"
+	init_start --units "$LIB" --units "$ETC" --control "$S"
 }
 until_active() { i=0; until ctl is-active "$1" >/dev/null; do i=$((i + 1)); [ $i -lt 50 ] || fail "$1 is not active"; sleep 0.1; done; }
 
@@ -62,7 +58,7 @@ ctl is-active db.service >/dev/null || fail "db.service was not started with web
 ok "start web.service started db.service first"
 
 ctl reload app.service || fail "reload app.service failed"
-i=0; while ! grep -q app-reloaded "$L" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "$L" "app-reloaded" || true
 assert_contains "$L" "app-reloaded"
 ctl reload db.service 2>"$T/r" && fail "reload of a unit without ExecReload= succeeded"
 assert_contains "$T/r" "Job type reload is not applicable for unit db.service."
@@ -87,7 +83,7 @@ ctl status new.service >/dev/null; [ $? = 3 ] || fail "new.service not loaded (i
 [ "$(ctl status app.service | sed -n 's/.*Main PID: //p')" = "$apppid" ] || fail "app.service's process changed in daemon-reload"
 ctl is-active web.service >/dev/null || fail "web.service stopped in daemon-reload"
 ok "daemon-reload loaded new.service and kept app and web running"
-setpriv --reuid=65534 --regid=65534 --clear-groups "$O/build/host-bin/initctl" -s "$S" enable web.service 2>/dev/null
+setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" -s "$S" enable web.service 2>/dev/null
 [ $? = 5 ] || fail "a plain user could enable"
 
 # The next boot follows the links: web (and db) up, app not.

@@ -7,8 +7,8 @@
 # TimeoutStartSec=, and on SIGTERM ExecStop=, the kill signal and ExecStopPost=,
 # every service stopped, nothing left behind.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 U=$T/units L=$T/log
 mkdir -p "$U"
 chmod 1777 "$T" # the User=nobody service writes here
@@ -95,8 +95,7 @@ EOT
 "$init" --units "$U" >"$T/out" 2>&1 &
 pid=$!
 on_exit "kill $pid 2>/dev/null"
-i=0
-while ! grep -q "crash.service: failed: start limit hit" "$T/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "$T/out" "crash.service: failed: start limit hit" 10 || true
 sleep 0.5
 cat "$T/out"
 assert_contains "$T/out" "berth: ready"
@@ -145,7 +144,7 @@ printf '[Unit]\nAfter=a.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n'
 printf '[Unit]\nWants=a.service b.service\n' > "$T/cyc/default.target"
 "$init" --units "$T/cyc" >"$T/cyc.out" 2>&1 &
 cyc=$!
-i=0; while ! grep -q "berth: ready" "$T/cyc.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for "$T/cyc.out" "berth: ready" || true
 kill $cyc; wait $cyc
 cat "$T/cyc.out"
 assert_contains "$T/cyc.out" "ordering cycle in the goal: a.service -> b.service -> a.service; starting by name"

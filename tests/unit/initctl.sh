@@ -5,8 +5,8 @@
 # with ExecStop= run first); changes refused to a user who is not root; exit
 # codes as systemctl's.
 . "$TOPDIR/tests/lib/common.sh"
-make --no-print-directory -C "$TOPDIR" O="$O" host-programs >"$T/build.log" 2>&1 || { cat "$T/build.log"; fail "build failed"; }
-init=$O/build/host-bin/init ctl=$O/build/host-bin/initctl
+. "$TOPDIR/tests/lib/init.sh"
+init_build
 U=$T/units L=$T/log S=$T/init.sock
 chmod 755 "$T"
 mkdir -p "$U"
@@ -34,11 +34,7 @@ ExecStart=/bin/sleep 100
 EOT
 printf '[Unit]\nWants=web.service stubborn.service\n' > "$U/default.target"
 
-"$init" --units "$U" --control "$S" >"$T/out" 2>&1 &
-pid=$!
-on_exit "kill $pid 2>/dev/null"
-i=0; while ! grep -q "berth: ready" "$T/out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-assert_contains "$T/out" "berth: ready"
+init_start --units "$U" --control "$S"
 # until_ok CMD...: retries CMD for up to 5 s. until_state UNIT STATE: the same,
 # until initctl is-active UNIT says STATE.
 until_ok() { i=0; until "$@" >/dev/null 2>&1; do i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1; done; }
