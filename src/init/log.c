@@ -190,11 +190,11 @@ int log_pipe_open(struct log_pipe *p)
 
 /* One read per call: a service that writes without pause gets its turn, and
  * the event loop its own. */
-void log_pipe_read(struct log_pipe *p, const char *unit)
+bool log_pipe_read(struct log_pipe *p, const char *unit)
 {
-	ssize_t n = read(p->r, p->buf + p->have, sizeof p->buf - p->have);
+	ssize_t n = p->r > 0 ? read(p->r, p->buf + p->have, sizeof p->buf - p->have) : -1;
 	if (n <= 0)
-		return;
+		return false;
 	p->have += (size_t)n;
 	char *start = p->buf, *nl;
 	while ((nl = memchr(start, '\n', p->have - (size_t)(start - p->buf)))) {
@@ -207,6 +207,7 @@ void log_pipe_read(struct log_pipe *p, const char *unit)
 		log_line(unit, p->buf, p->have);
 		p->have = 0;
 	}
+	return true;
 }
 
 void log_pipe_close(struct log_pipe *p)

@@ -28,7 +28,8 @@ struct log_pipe {
 	char buf[512];
 };
 int log_pipe_open(struct log_pipe *p);    /* 0, or -1 (then the unit writes to init's stdout) */
-void log_pipe_read(struct log_pipe *p, const char *unit); /* what is there, without blocking */
+/* One read of what is there, without blocking: true if it read something. */
+_Bool log_pipe_read(struct log_pipe *p, const char *unit);
 void log_pipe_close(struct log_pipe *p);
 
 /* The kernel's messages: /dev/kmsg, read without blocking; -1 if absent. */

@@ -648,11 +648,15 @@ static void reap(struct sup *sp)
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (size_t i = 0; i < sp->set.n; i++)
-			if (sp->svc[i].pid == pid) {
-				main_exited(sp, i, status);
-				break;
-			} else if (sp->svc[i].ctl == pid) {
-				ctl_exited(sp, i, status);
+			if (sp->svc[i].pid == pid || sp->svc[i].ctl == pid) {
+				/* what it wrote comes before the news of its end (up to
+				 * 64 KiB: a sibling that floods does not hold init) */
+				for (int k = 0; k < 128 && log_pipe_read(&sp->svc[i].log, sp->set.units[i].name); k++)
+					;
+				if (sp->svc[i].pid == pid)
+					main_exited(sp, i, status);
+				else
+					ctl_exited(sp, i, status);
 				break;
 			}
 	}

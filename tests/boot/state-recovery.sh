@@ -7,7 +7,10 @@
 # 3. missing (its partition deleted): init makes it in the free space, with
 #    its filesystem (ext4), and /var is on it;
 # 4. due for a check (mounted 100 times, check every time): e2fsck -p checks
-#    it before it is mounted.
+#    it before it is mounted;
+# 5. with errors e2fsck -p does not repair alone (its root directory's inode
+#    cleared): not mounted, the console says to run e2fsck by hand, /var is a
+#    tmpfs.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 img=$IMAGES_DIR/disk.img
@@ -34,7 +37,8 @@ qemu_exit_wait 60
 # 2. Damaged.
 cp --sparse=always "$img" "$T/bad.img"
 start=$(state_start "$T/bad.img")
-head -c 1048576 /dev/urandom > "$T/garbage"
+# not blank, no filesystem's magic anywhere
+yes 'not a filesystem' | head -c 1048576 > "$T/garbage"
 dd if="$T/garbage" of="$T/bad.img" bs=512 seek="$start" conv=notrunc status=none
 boot "$T/bad.img"
 assert_contains "$QEMU_OUT" "berth-init: WARNING: /dev/vda5 (STATE) does not mount"
@@ -76,5 +80,19 @@ boot "$T/check.img"
 assert_contains "$QEMU_OUT" "STATE has been mounted 100 times without being checked, check forced."
 qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
 assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
+qemu_send poweroff
+qemu_exit_wait 60
+
+# 5. Errors e2fsck -p leaves to a person.
+cp --sparse=always "$img" "$T/broken.img"
+start=$(state_start "$T/broken.img")
+dd if="$T/broken.img" of="$T/state.img" bs=512 skip="$start" count="$size" status=none
+debugfs -w -R "clri <2>" "$T/state.img" >/dev/null 2>&1 || fail "debugfs failed"
+dd if="$T/state.img" of="$T/broken.img" bs=512 seek="$start" conv=notrunc status=none
+boot "$T/broken.img"
+assert_contains "$QEMU_OUT" "has errors e2fsck -p does not repair"
+assert_contains "$QEMU_OUT" "run e2fsck /dev/vda5 by hand"
+qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
+assert_contains "$QEMU_OUT" "mnt: tmpfs /var tmpfs rw"
 qemu_send poweroff
 qemu_exit_wait 60

@@ -9,7 +9,8 @@
 # - Type=exec: the start fails when the program cannot be run;
 # - initctl start, stop and restart return once done (or failed), unless
 #   --no-block;
-# - RestartSteps= and RestartMaxDelaySec= grow the delay between restarts.
+# - RestartSteps= and RestartMaxDelaySec= grow the delay between restarts;
+# - Requires= a failed unit, or ConditionPathExists= not met: not started.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/init.sh"
 init_build
@@ -63,11 +64,16 @@ ExecStart=/bin/sleep 1000
 EOT
 printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/false\nRestart=always\nRestartSec=100ms\nRestartSteps=2\nRestartMaxDelaySec=400ms\n' > "$U/backoff.service"
 printf '[Service]\nType=exec\nExecStart=/nonexistent/program\n' > "$U/badexec.service"
+printf '[Unit]\nRequires=badexec.service\nAfter=badexec.service\n[Service]\nExecStart=/bin/sleep 1000\n' > "$U/needy.service"
+printf '[Unit]\nConditionPathExists=/nonexistent/flag\n[Service]\nExecStart=/bin/sleep 1000\n' > "$U/cond.service"
 printf '[Unit]\nAfter=badexec.service\n[Service]\nType=exec\nExecStart=/bin/sleep 1000\n' > "$U/goodexec.service"
-printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service backoff.service\n' > "$U/default.target"
+printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service backoff.service needy.service cond.service\n' > "$U/default.target"
 
 init_start --units "$U" --control "$S"
-sleep 1.5
+until_state() { _n=0; until [ "$(ctl is-active "$1")" = "$2" ]; do _n=$((_n + 1)); [ $_n -lt 100 ] || return 1; sleep 0.1; done; }
+wait_for "$L" "later-start" 10 || true
+until_state crashy.service failed || fail "crashy.service did not end failed"
+until_state brief.service inactive || fail "brief.service did not end"
 cat "$L"
 
 grep -q "slowpost-post-done" "$L" && grep -q "later-start" "$L" || fail "slowpost or later did not run"
@@ -83,10 +89,15 @@ ok "a service that ended by itself ran ExecStop= and ExecStopPost="
 [ "$(ctl is-active crashy.service)" = failed ] || fail "crashy.service is $(ctl is-active crashy.service)"
 ok "ExecStopPost= after each of crashy's 3 starts, then failed"
 
-# RestartSteps=: 100 ms, 200 ms, then 400 ms (RestartMaxDelaySec=) between restarts.
+# RestartSteps=: 100 ms, 200 ms, then 400 ms (RestartMaxDelaySec=) between
+# restarts, and no more.
+_n=0; until [ "$(grep -c "backoff.service: restarting in 400 ms" "$T/out")" -ge 2 ]; do
+	_n=$((_n + 1)); [ $_n -lt 100 ] || fail "backoff.service did not restart twice at its longest delay"; sleep 0.1
+done
 for d in 100 200 400; do
 	assert_contains "$T/out" "backoff.service: restarting in $d ms"
 done
+assert_not_contains "$T/out" "backoff.service: restarting in 800 ms"
 "$ctl" -s "$S" stop backoff.service || fail "stop backoff failed"
 
 # Type=exec: a program that cannot run fails the start itself.
@@ -94,13 +105,16 @@ done
 assert_contains "$T/out" "badexec.service: exec /nonexistent/program: No such file or directory"
 ctl is-active goodexec.service >/dev/null || fail "goodexec.service is not active"
 ok "Type=exec: a missing program fails the start"
+assert_contains "$T/out" "needy.service: not started: dependency badexec.service failed"
+assert_contains "$T/out" "cond.service: skipped: condition ConditionPathExists=/nonexistent/flag not met"
+ctl is-active cond.service >/dev/null && fail "cond.service runs although its condition is not met"
+ok "Requires= a failed unit, ConditionPathExists= not met: not started"
 
 # Requires= and BindsTo= on stop.
 ctl start web.service && ctl start side.service || fail "start failed"
-sleep 0.5
 for u in db web side; do ctl is-active $u.service >/dev/null || fail "$u.service is not active"; done
 ctl stop db.service || fail "stop db failed"
-sleep 0.5
+until_state web.service inactive; until_state side.service inactive
 [ "$(ctl is-active web.service)" = inactive ] || fail "web.service (Requires=db) is $(ctl is-active web.service) after stop db"
 [ "$(ctl is-active side.service)" = inactive ] || fail "side.service (BindsTo=db) is $(ctl is-active side.service) after stop db"
 assert_contains "$T/out" "web.service: stopping: it requires db.service, which stopped"
@@ -108,10 +122,9 @@ ok "stop db.service stopped web.service and side.service"
 
 # db fails by itself: side (BindsTo=) stops, web (Requires=) keeps running.
 ctl start web.service && ctl start side.service || fail "start failed"
-sleep 0.5
 dbpid=$(ctl status db.service | sed -n 's/.*Main PID: //p')
 kill -9 "$dbpid"
-sleep 0.5
+until_state db.service failed; until_state side.service inactive
 [ "$(ctl is-active db.service)" = failed ] || fail "db.service is $(ctl is-active db.service) after SIGKILL"
 [ "$(ctl is-active side.service)" = inactive ] || fail "side.service (BindsTo=db) is $(ctl is-active side.service) after db failed"
 ctl is-active web.service >/dev/null || fail "web.service (Requires=db) stopped when db failed"

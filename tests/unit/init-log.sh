@@ -25,6 +25,7 @@ printf '[Unit]\nWants=chatty.service\n' > "$U/default.target"
 init_start --units "$U" --control "$S" --log-dir "$D" --log-size 50000
 assert_not_contains "$T/out" "chatty line"
 
+wait_for "$T/out" "chatty.service: running" || true
 # The last 4: the last line, stderr's, then init's: exited, running.
 "$ctl" -s "$S" log -n 4 chatty.service > "$T/last3" || fail "initctl log failed"
 cat "$T/last3"
@@ -55,10 +56,14 @@ ok "files rotated, lines $first..2000 kept in order"
 "$ctl" -s "$S" log -f -n 0 ticker.service > "$T/follow" 2>&1 &
 fpid=$!
 on_exit "kill $fpid 2>/dev/null"
-sleep 0.3
 "$ctl" -s "$S" start ticker.service || fail "start ticker failed"
-wait_for "$T/follow" "tick 3" || true
-assert_contains "$T/follow" "ticker.service: tick 3"
+# Whenever the follower got in: it then gets every next line.
+wait_for "$T/follow" "ticker.service: tick" || true
+first=$(sed -n 's/.*ticker.service: tick \([0-9]*\).*/\1/p' "$T/follow" | head -n 1)
+[ -n "$first" ] || fail "the follower got no tick"
+wait_for "$T/follow" "ticker.service: tick $((first + 2))" || true
+assert_contains "$T/follow" "ticker.service: tick $((first + 1))"
+assert_contains "$T/follow" "ticker.service: tick $((first + 2))"
 assert_not_contains "$T/follow" "chatty"
 kill $fpid
 # init is still fine after its follower went away.

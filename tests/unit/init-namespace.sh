@@ -12,7 +12,7 @@ ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$U"
 cat > "$U/app.service" <<EOT
 [Service]
-ExecStart=/bin/sh -c 'echo "app pid \$\$ parent \$PPID" >> $L; exec sleep 987'
+ExecStart=/bin/sh -c 'echo "app pid \$\$ parent \$PPID" >> $L; exec sleep 987.$$'
 Restart=always
 RestartSec=200ms
 EOT
@@ -49,6 +49,6 @@ kill $pid
 wait $pid; rc=$?
 [ $rc = 0 ] || fail "init exited $rc on SIGTERM"
 sleep 0.2
-! pgrep -f "sleep 987" >/dev/null || fail "a sleep 987 (app.service) outlived init"
+! pgrep -f "sleep 987.$$" >/dev/null || fail "a sleep 987 (app.service) outlived init"
 ! grep -q "ERROR: AddressSanitizer\|runtime error" "$T/out" || fail "a sanitizer reported a problem"
 ok "stopped cleanly, nothing left"

@@ -72,6 +72,12 @@ assert_contains "$T/dis" "Created symlink $ETC/default.target.wants/app.service 
 [ "$(ctl is-enabled app.service)" = disabled ] || fail "app.service is not disabled after disable"
 ctl is-active app.service >/dev/null || fail "disable stopped app.service (it must not)"
 ctl enable db.service 2>"$T/st" && fail "enable of a unit without [Install] succeeded"
+ctl disable web.service >"$T/dis2" || fail "disable web.service failed"
+assert_contains "$T/dis2" "Removed $ETC/default.target.wants/web.service."
+[ ! -e "$ETC/default.target.wants/web.service" ] && [ ! -L "$ETC/default.target.wants/web.service" ] ||
+	fail "disable left the admin's link"
+[ "$(ctl is-enabled web.service)" = disabled ] || fail "web.service is not disabled after disable"
+ctl enable web.service >/dev/null || fail "enable web.service again failed"
 assert_contains "$T/st" "db.service has no [Install] WantedBy="
 
 # daemon-reload: a new unit appears; running units keep running, same process.
