@@ -51,7 +51,7 @@ assert_contains "$QEMU_OUT" "enable: Created symlink /etc/berth/units/multi-user
 
 # kill -9 -1: every process but init dies, the console's shell too; init
 # restarts the login prompt.
-n=$(grep -ac "berth: autologin as root" "$QEMU_OUT")
+n=$(grep -ac "berth: autologin as root" "$QEMU_OUT") p=$(grep -ac ":~# " "$QEMU_OUT")
 qemu_send "sh -c 'kill -9 -1'" # the shell that sends it survives: not its parent
 end=$(( $(date +%s) + 30 ))
 until [ "$(grep -ac "berth: autologin as root" "$QEMU_OUT")" -gt "$n" ]; do
@@ -59,7 +59,6 @@ until [ "$(grep -ac "berth: autologin as root" "$QEMU_OUT")" -gt "$n" ]; do
 	sleep 0.2
 done
 # and its shell prompts again (qemu_run waits only for its own output)
-p=$(grep -ac ":~# " "$QEMU_OUT")
 until [ "$(grep -ac ":~# " "$QEMU_OUT")" -gt "$p" ]; do
 	[ "$(date +%s)" -lt $end ] || fail "no shell prompt after the new login"
 	sleep 0.1

@@ -87,7 +87,9 @@ qemu_exit_wait 60
 cp --sparse=always "$img" "$T/broken.img"
 start=$(state_start "$T/broken.img")
 dd if="$T/broken.img" of="$T/state.img" bs=512 skip="$start" count="$size" status=none
+# as the kernel leaves it when it finds an error: not clean, so e2fsck looks
 debugfs -w -R "clri <2>" "$T/state.img" >/dev/null 2>&1 || fail "debugfs failed"
+debugfs -w -R "ssv state 0" "$T/state.img" >/dev/null 2>&1 || fail "debugfs failed"
 dd if="$T/state.img" of="$T/broken.img" bs=512 seek="$start" conv=notrunc status=none
 boot "$T/broken.img"
 assert_contains "$QEMU_OUT" "has errors e2fsck -p does not repair"
