@@ -286,13 +286,15 @@ void state_setup(void)
 		why = add_partition(&sp);
 	if (!why) {
 		grow_partition(&sp);
-		int blank = is_blank(sp.dev), rc;
+		/* An ext superblock (1 KiB to read) spares the look at the first MiB. */
+		bool has_fs = ext_size(sp.dev) != 0;
+		int blank = has_fs ? 0 : is_blank(sp.dev), rc;
 		if (blank == 1) {
 			boot_log("STATE: %s is blank: making its filesystem", sp.dev);
 			char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-E", "nodiscard", "-L", "STATE", sp.dev, NULL };
 			if (run(argv) != 0)
 				boot_log("STATE: mke2fs %s failed", sp.dev);
-		} else if (ext_size(sp.dev) && (rc = check(sp.dev)) >= 4) {
+		} else if (has_fs && (rc = check(sp.dev)) >= 4) {
 			/* e2fsck -p would not repair it alone: a person decides. */
 			snprintf(reason, sizeof reason,
 				 "%s (STATE) has errors e2fsck -p does not repair (exit %d); it was not mounted: "
