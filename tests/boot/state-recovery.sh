@@ -18,6 +18,13 @@ img=$IMAGES_DIR/disk.img
 state_start() {
 	sfdisk -d "$1" | awk -F'[=, ]+' 'index($0, "name=\"STATE\"") { for (i = 1; i < NF; i++) if ($i == "start") print $(i + 1) }'
 }
+# var_from SOURCE TYPE: /var is mounted from SOURCE as TYPE; then power off.
+var_from() {
+	qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
+	assert_contains "$QEMU_OUT" "mnt: $1 /var $2 rw"
+	qemu_send poweroff
+	qemu_exit_wait 60
+}
 boot() {
 	qemu_start -m 256 -drive "file=$1,if=virtio,format=raw"
 	qemu_wait "berth: ready" 90
@@ -29,10 +36,7 @@ start=$(state_start "$T/blank.img")
 dd if=/dev/zero of="$T/blank.img" bs=512 seek="$start" count=2048 conv=notrunc status=none
 boot "$T/blank.img"
 assert_contains "$QEMU_OUT" "berth-init: STATE: /dev/vda5 is blank: making its filesystem"
-qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
-assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
-qemu_send poweroff
-qemu_exit_wait 60
+var_from /dev/vda5 ext4
 
 # 2. Damaged.
 cp --sparse=always "$img" "$T/bad.img"
@@ -59,10 +63,7 @@ sfdisk -d "$T/none.img" | grep -q STATE && fail "STATE still in the table"
 boot "$T/none.img"
 assert_contains "$QEMU_OUT" "berth-init: STATE: made partition 5"
 assert_contains "$QEMU_OUT" "berth-init: STATE: /dev/vda5 is blank: making its filesystem"
-qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
-assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
-qemu_send poweroff
-qemu_exit_wait 60
+var_from /dev/vda5 ext4
 sfdisk -d "$T/none.img" | grep -q 'name="STATE"' || fail "no STATE in the table after the boot"
 start=$(state_start "$T/none.img")
 dd if="$T/none.img" bs=512 skip="$start" count=4096 status=none > "$T/none.state"
@@ -78,10 +79,7 @@ tune2fs -c 1 -C 100 "$T/state.img" >/dev/null || fail "tune2fs failed"
 dd if="$T/state.img" of="$T/check.img" bs=512 seek="$start" conv=notrunc status=none
 boot "$T/check.img"
 assert_contains "$QEMU_OUT" "STATE has been mounted 100 times without being checked, check forced."
-qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
-assert_contains "$QEMU_OUT" "mnt: /dev/vda5 /var ext4 rw"
-qemu_send poweroff
-qemu_exit_wait 60
+var_from /dev/vda5 ext4
 
 # 5. Errors e2fsck -p leaves to a person.
 cp --sparse=always "$img" "$T/broken.img"
@@ -94,7 +92,4 @@ dd if="$T/state.img" of="$T/broken.img" bs=512 seek="$start" conv=notrunc status
 boot "$T/broken.img"
 assert_contains "$QEMU_OUT" "has errors e2fsck -p does not repair"
 assert_contains "$QEMU_OUT" "run e2fsck /dev/vda5 by hand"
-qemu_run 'grep " /var " /proc/mounts | sed "s/^/mnt: /"'
-assert_contains "$QEMU_OUT" "mnt: tmpfs /var tmpfs rw"
-qemu_send poweroff
-qemu_exit_wait 60
+var_from tmpfs tmpfs

@@ -27,3 +27,16 @@ init_start() {
 	wait_for "$T/out" "berth: ready" 10
 	assert_contains "$T/out" "berth: ready"
 }
+
+# ctl ARGS...: initctl on init's socket $S.
+ctl() { "$ctl" -s "$S" "$@"; }
+
+# until_state UNIT STATE: until `initctl is-active UNIT` says STATE (10 s at
+# most); false if it never does.
+until_state() {
+	_n=0
+	until [ "$(ctl is-active "$1")" = "$2" ]; do
+		_n=$((_n + 1)); [ $_n -lt 100 ] || return 1
+		sleep 0.1
+	done
+}

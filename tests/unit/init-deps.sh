@@ -15,7 +15,6 @@
 . "$TOPDIR/tests/lib/init.sh"
 init_build
 U=$T/units S=$T/init.sock L=$T/log
-ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$U"
 cat > "$U/brief.service" <<EOT
 [Service]
@@ -70,7 +69,6 @@ printf '[Unit]\nAfter=badexec.service\n[Service]\nType=exec\nExecStart=/bin/slee
 printf '[Unit]\nWants=brief.service crashy.service slowpost.service later.service badexec.service goodexec.service backoff.service needy.service cond.service\n' > "$U/default.target"
 
 init_start --units "$U" --control "$S"
-until_state() { _n=0; until [ "$(ctl is-active "$1")" = "$2" ]; do _n=$((_n + 1)); [ $_n -lt 100 ] || return 1; sleep 0.1; done; }
 wait_for "$L" "later-start" 10 || true
 until_state crashy.service failed || fail "crashy.service did not end failed"
 until_state brief.service inactive || fail "brief.service did not end"

@@ -8,7 +8,6 @@
 . "$TOPDIR/tests/lib/init.sh"
 init_build
 U=$T/units S=$T/init.sock L=$T/log
-ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$U"
 cat > "$U/app.service" <<EOT
 [Service]

@@ -11,7 +11,6 @@
 init_build
 LIB=$T/lib ETC=$T/etc S=$T/init.sock L=$T/log
 chmod 755 "$T" # the plain user below reaches the socket
-ctl() { "$ctl" -s "$S" "$@"; }
 mkdir -p "$LIB/default.target.wants" "$ETC"
 printf '[Unit]\nDescription=Up\n' > "$LIB/default.target"
 cat > "$LIB/app.service" <<EOT
@@ -40,10 +39,9 @@ EOT
 boot() {
 	init_start --units "$LIB" --units "$ETC" --control "$S"
 }
-until_active() { i=0; until ctl is-active "$1" >/dev/null; do i=$((i + 1)); [ $i -lt 50 ] || fail "$1 is not active"; sleep 0.1; done; }
 
 boot
-until_active app.service
+until_state app.service active || fail "app.service is not active"
 [ "$(ctl is-enabled app.service)" = enabled ] || fail "app.service is $(ctl is-enabled app.service)"
 ctl is-enabled web.service >"$T/e" && fail "is-enabled of a disabled unit exited 0"
 assert_contains "$T/e" "disabled"
@@ -52,7 +50,7 @@ ctl is-active web.service >/dev/null && fail "web.service runs, but nothing want
 
 # start pulls in Requires=, in order.
 ctl start web.service || fail "start web.service failed"
-until_active web.service
+until_state web.service active || fail "web.service is not active"
 ctl is-active db.service >/dev/null || fail "db.service was not started with web.service"
 [ "$(cat "$L")" = "$(printf 'db-up\nweb-up')" ] || fail "order: $(cat "$L")"
 ok "start web.service started db.service first"
@@ -96,6 +94,6 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$ctl" -s "$S" enable web.ser
 kill $pid; wait $pid
 : > "$L"
 boot
-until_active web.service
+until_state web.service active || fail "web.service is not active"
 ctl is-active app.service >/dev/null && fail "the disabled app.service started at boot"
 ok "next boot: web.service enabled, app.service disabled"

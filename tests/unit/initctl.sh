@@ -35,10 +35,8 @@ EOT
 printf '[Unit]\nWants=web.service stubborn.service\n' > "$U/default.target"
 
 init_start --units "$U" --control "$S"
-# until_ok CMD...: retries CMD for up to 5 s. until_state UNIT STATE: the same,
-# until initctl is-active UNIT says STATE.
+# until_ok CMD...: retries CMD for up to 5 s (until_state is in tests/lib/init.sh).
 until_ok() { i=0; until "$@" >/dev/null 2>&1; do i=$((i + 1)); [ $i -lt 50 ] || return 1; sleep 0.1; done; }
-until_state() { until_ok sh -c "[ \"\$('$ctl' -s '$S' is-active $1)\" = $2 ]"; }
 
 "$ctl" -s "$S" list > "$T/list" || fail "initctl list failed"
 cat "$T/list"
