@@ -3,7 +3,9 @@
 #                       overlays (BERTH_ROOTFS_OVERLAY), assembled afresh every time
 #                       so that a file removed from any of them is gone; then the
 #                       post-build scripts (BERTH_ROOTFS_POST_BUILD_SCRIPT).
-#   rootfs.squashfs     one slot's payload: that tree, kernel in /boot, read-only.
+#   rootfs.squashfs     that tree, kernel in /boot, read-only.
+#   slot.img            one slot's contents: rootfs.squashfs, then its dm-verity
+#                       hash tree (scripts/mkslot); slot.verity its parameters.
 #   rootfs.cpio.gz      the same tree without /boot, as an initramfs (make run-kernel).
 #   disk.img, .qcow2    the GPT disk (scripts/mkdisk); then the post-image scripts.
 # Owners are root and every timestamp is SOURCE_DATE_EPOCH, so the same inputs give
@@ -54,23 +56,29 @@ $(IMAGES_DIR)/rootfs.squashfs: $(ROOTFS_STAMP)
 		-processors $(BERTH_JOBS) >/dev/null
 	$(Q)mv $@.tmp $@
 
+$(IMAGES_DIR)/slot.img: $(IMAGES_DIR)/rootfs.squashfs $(TOPDIR)/scripts/mkslot
+	@printf '>>> rootfs %s Hashing %s (dm-verity)\n' '$(BERTH_VERSION)' $(@F)
+	$(Q)$(TOPDIR)/scripts/mkslot $< $@ $(IMAGES_DIR)/slot.verity
+$(IMAGES_DIR)/slot.verity: $(IMAGES_DIR)/slot.img
+
 DISK_CMDLINE = $(BERTH_CONSOLE) $(BERTH_KERNEL_CMDLINE)
 DISK_GRUB_CFG = $(firstword $(wildcard $(call board-path,grub.cfg.in)) $(TOPDIR)/board/common/grub.cfg.in)
-$(IMAGES_DIR)/disk.img: $(IMAGES_DIR)/rootfs.squashfs $(call pkgstamp,grub,installed) \
+$(IMAGES_DIR)/disk.img: $(IMAGES_DIR)/slot.img $(IMAGES_DIR)/slot.verity $(call pkgstamp,grub,installed) \
 		$(TOPDIR)/scripts/mkdisk $(DISK_GRUB_CFG) \
 		$(call value-file,disk,$(BERTH_SLOT_SIZE_MB) $(BERTH_ESP_SIZE_MB) $(BERTH_STATE_SIZE_MB) \
-			$(DISK_CMDLINE) $(SOURCE_DATE_EPOCH))
+			$(DISK_CMDLINE) $(SOURCE_DATE_EPOCH) $(BERTH_VERSION))
 	@printf '>>> disk %s Assembling %s\n' '$(BERTH_VERSION)' $(@F)
 	$(Q)BERTH_SLOT_SIZE_MB=$(BERTH_SLOT_SIZE_MB) BERTH_ESP_SIZE_MB=$(BERTH_ESP_SIZE_MB) \
 		BERTH_STATE_SIZE_MB=$(BERTH_STATE_SIZE_MB) BERTH_CMDLINE='$(DISK_CMDLINE)' \
-		BERTH_BOARD='$(BERTH_BOARD)' $(TOPDIR)/scripts/mkdisk $@ $< $(GRUB_PREFIX) \
+		BERTH_BOARD='$(BERTH_BOARD)' BERTH_VERSION='$(BERTH_VERSION)' \
+		$(TOPDIR)/scripts/mkdisk $@ $< $(IMAGES_DIR)/slot.verity $(GRUB_PREFIX) \
 		$(DISK_GRUB_CFG) $(BUILD_DIR)/disk >/dev/null
 
 $(IMAGES_DIR)/disk.qcow2: $(IMAGES_DIR)/disk.img
 	$(Q)qemu-img convert -O qcow2 $< $@.tmp && mv $@.tmp $@
 
 # The post-image scripts run once all images are there, with IMAGES_DIR as $1.
-IMAGES := $(IMAGES_DIR)/disk.img $(IMAGES_DIR)/disk.qcow2 $(IMAGES_DIR)/rootfs.squashfs \
+IMAGES := $(IMAGES_DIR)/disk.img $(IMAGES_DIR)/disk.qcow2 $(IMAGES_DIR)/rootfs.squashfs $(IMAGES_DIR)/slot.img \
 	$(IMAGES_DIR)/rootfs.cpio.gz $(IMAGES_DIR)/manifest.json
 IMAGES_STAMP := $(BUILD_DIR)/.stamp_images
 $(IMAGES_STAMP): $(IMAGES) $(ROOTFS_POST_IMAGE) $(call value-file,images,$(ROOTFS_POST_IMAGE))

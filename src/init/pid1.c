@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/blockdev.h"
 #include "boot.h"
 #include "pid1.h"
 
@@ -32,20 +33,8 @@ void boot_log(const char *fmt, ...)
 
 void root_slot(char *out, size_t len)
 {
-	struct stat st;
-	char path[96], line[128];
-	snprintf(out, len, "none");
-	if (stat("/", &st) < 0 || major(st.st_dev) == 0)
-		return;
-	snprintf(path, sizeof path, "/sys/dev/block/%u:%u/uevent", major(st.st_dev), minor(st.st_dev));
-	FILE *f = fopen(path, "re");
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "PARTNAME=ROOT-", 14)) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, len, "%s", line + 14);
-		}
-	if (f)
-		fclose(f);
+	struct partition p;
+	snprintf(out, len, "%s", root_partition(&p) && !strncmp(p.name, "ROOT-", 5) ? p.name + 5 : "none");
 }
 
 /* VERSION_ID of the image, from os-release. */

@@ -23,101 +23,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/blockdev.h"
 #include "../lib/gpt.h"
 #include "../lib/mkdirp.h"
 #include "boot.h"
 
 #define EXT4_IOC_RESIZE_FS _IOW('f', 16, uint64_t)
 
-struct state_part {
-	char disk[64];    /* "sda" */
-	char dev[300];    /* "/dev/sda5" */
-	int partno;
-	uint64_t sectors; /* the disk's size */
-};
-
-/* The first line of a sysfs file, newline dropped; "" if unreadable. */
-static void sysfs_read(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f || !fgets(buf, (int)len, f))
-		*buf = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (f)
-		fclose(f);
-}
-
-/* VALUE of KEY= in a uevent file. */
-static bool uevent_get(const char *path, const char *key, char *val, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	char line[256];
-	size_t kl = strlen(key);
-	bool found = false;
-	while (f && !found && fgets(line, sizeof line, f))
-		if (!strncmp(line, key, kl) && line[kl] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(val, len, "%s", line + kl + 1);
-			found = true;
-		}
-	if (f)
-		fclose(f);
-	return found;
-}
-
-/* The sysfs directory of the disk holding partition DEV (its parent). */
-static bool disk_of(dev_t dev, char *dir, size_t len)
-{
-	char link[64], real[4096];
-	snprintf(link, sizeof link, "/sys/dev/block/%u:%u", major(dev), minor(dev));
-	if (!realpath(link, real))
-		return false;
-	char *slash = strrchr(real, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	snprintf(dir, len, "%s", real);
-	return true;
-}
-
 static const char missing[] = "no partition named STATE on the root's disk";
 
 /* STATE on the root's disk: NULL, or why not (MISSING: the disk is known, in
  * SP, but has no STATE). */
-static const char *find_state(struct state_part *sp)
+static const char *find_state(struct partition *sp)
 {
-	struct stat st;
-	char diskdir[4096];
-	if (stat("/", &st) < 0 || major(st.st_dev) == 0 || !disk_of(st.st_dev, diskdir, sizeof diskdir))
+	struct partition root;
+	if (!root_partition(&root))
 		return "/ is not on a disk";
-	const char *base = strrchr(diskdir, '/') + 1;
-	snprintf(sp->disk, sizeof sp->disk, "%s", base);
-	char p[4200], size[32];
-	snprintf(p, sizeof p, "%s/size", diskdir);
-	sysfs_read(p, size, sizeof size);
-	sp->sectors = strtoull(size, NULL, 10);
-	DIR *d = opendir(diskdir);
-	if (!d)
-		return "cannot read the root disk's partitions";
-	struct dirent *e;
-	bool found = false;
-	while (!found && (e = readdir(d))) {
-		char p[4400], name[64], num[16];
-		snprintf(p, sizeof p, "%s/%s/uevent", diskdir, e->d_name);
-		if (e->d_name[0] == '.' || !uevent_get(p, "PARTNAME", name, sizeof name) || strcmp(name, "STATE"))
-			continue;
-		uevent_get(p, "PARTN", num, sizeof num);
-		snprintf(sp->dev, sizeof sp->dev, "/dev/%s", e->d_name);
-		sp->partno = atoi(num);
-		found = true;
-	}
-	closedir(d);
-	return found ? NULL : missing;
+	if (disk_partition(root.disk, "STATE", sp))
+		return NULL;
+	memset(sp, 0, sizeof *sp);
+	snprintf(sp->disk, sizeof sp->disk, "%s", root.disk);
+	sp->sectors = root.sectors;
+	return missing;
 }
 
 /* A disk without STATE (a flasher that wrote the slots only): STATE made in the
  * free space after the last partition, if there is 64 MiB of it. */
-static const char *add_partition(struct state_part *sp)
+static const char *add_partition(struct partition *sp)
 {
 	static char why[300];
 	char path[80], err[200];
@@ -154,7 +86,7 @@ static const char *add_partition(struct state_part *sp)
 /* Grows STATE to the disk's end: the GPT first (backup header moved to the new
  * end), then the kernel's idea of the partition; the filesystem follows once
  * mounted. */
-static void grow_partition(const struct state_part *sp)
+static void grow_partition(const struct partition *sp)
 {
 	char path[80], err[200];
 	snprintf(path, sizeof path, "/dev/%s", sp->disk);
@@ -279,7 +211,7 @@ static void etc_overlay(void)
 
 void state_setup(void)
 {
-	struct state_part sp = { 0 };
+	struct partition sp = { 0 };
 	const char *why = find_state(&sp);
 	char reason[800];
 	if (why == missing)

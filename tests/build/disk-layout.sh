@@ -46,11 +46,24 @@ for kv in BERTH_A_PRIORITY=1 BERTH_A_SUCCESSFUL=1 BERTH_B_PRIORITY=0 BERTH_B_SUC
 done
 ok "slot table: A good, B unbootable"
 
-# ROOT-A starts with the payload; ROOT-B is all zeros.
-size=$(stat -c %s "$IMAGES_DIR/rootfs.squashfs")
+# ROOT-A holds the slot image: the squashfs, padded to 4 KiB, then its hash
+# tree, whose root hash is in the slot table; ROOT-B is all zeros.
+size=$(stat -c %s "$IMAGES_DIR/slot.img")
 part ROOT-A $(( (size + 511) / 512 ))
-cmp -n "$size" "$T/ROOT-A.img" "$IMAGES_DIR/rootfs.squashfs" || fail "ROOT-A does not hold rootfs.squashfs"
-ok "ROOT-A holds the slot payload"
+cmp -n "$size" "$T/ROOT-A.img" "$IMAGES_DIR/slot.img" || fail "ROOT-A does not hold slot.img"
+sq=$(stat -c %s "$IMAGES_DIR/rootfs.squashfs")
+cmp -n "$sq" "$IMAGES_DIR/slot.img" "$IMAGES_DIR/rootfs.squashfs" || fail "slot.img does not start with rootfs.squashfs"
+ok "ROOT-A holds the slot image"
+blocks=$(sed -n 's/^BERTH_A_BLOCKS=//p' "$T/env") hash=$(sed -n 's/^BERTH_A_HASH=//p' "$T/env")
+salt=$(sed -n 's/^BERTH_A_SALT=//p' "$T/env")
+[ "$(sed -n 's/^BERTH_A_SECTORS=//p' "$T/env")" = $((blocks * 8)) ] || fail "BERTH_A_SECTORS is not 8 x BERTH_A_BLOCKS"
+[ "$blocks" = $(( (sq + 4095) / 4096 )) ] || fail "BERTH_A_BLOCKS=$blocks for a squashfs of $sq bytes"
+veritysetup verify --no-superblock --hash-offset=$((blocks * 4096)) --data-blocks="$blocks" --salt="$salt" \
+	"$T/ROOT-A.img" "$T/ROOT-A.img" "$hash" || fail "ROOT-A does not verify against the root hash in the slot table"
+printf 'x' | dd of="$T/ROOT-A.img" bs=1 seek=$((sq / 2)) conv=notrunc status=none
+! veritysetup verify --no-superblock --hash-offset=$((blocks * 4096)) --data-blocks="$blocks" --salt="$salt" \
+	"$T/ROOT-A.img" "$T/ROOT-A.img" "$hash" 2>/dev/null || fail "a changed byte in ROOT-A still verifies"
+ok "ROOT-A verifies against the slot table's root hash (and a changed byte does not)"
 part ROOT-B $((BERTH_SLOT_SIZE_MB * 2048))
 [ "$(tr -d '\0' < "$T/ROOT-B.img" | head -c 1 | wc -c)" = 0 ] || fail "ROOT-B is not empty"
 ok "ROOT-B is empty"

@@ -17,7 +17,7 @@ assert_not_contains "$T/noop.log" ">>>"
 
 # The step lines (">>> NAME VERSION Step") of a log, as ">>> NAME Step;...".
 steps() { grep -E '^>>> [^ ]+ [^ ]+ [A-Z][a-z]+( .*)?$' "$1" | awk '{ printf "%s %s %s;", $1, $2, $4 }'; }
-images=">>> rootfs Assembling;>>> rootfs Packing;>>> disk Assembling;"
+images=">>> rootfs Assembling;>>> rootfs Packing;>>> rootfs Hashing;>>> disk Assembling;"
 
 touch "$TOPDIR/rootfs/skeleton/etc/profile"
 m >"$T/skel.log" 2>&1 || { cat "$T/skel.log"; fail "make after a skeleton edit failed"; }

@@ -4,7 +4,7 @@
 # disk.img and rootfs.cpio.gz are byte-identical. Ownership in the archives is
 # root's, whoever built them.
 . "$TOPDIR/tests/lib/common.sh"
-files="rootfs.squashfs disk.img rootfs.cpio.gz"
+files="rootfs.squashfs slot.img disk.img rootfs.cpio.gz"
 assemble() {
 	rm -f "$O/build/.stamp_rootfs"
 	make --no-print-directory -C "$TOPDIR" O="$O" >"$T/out.log" 2>&1 || { cat "$T/out.log"; fail "make failed"; }

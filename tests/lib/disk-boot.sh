@@ -14,8 +14,9 @@ disk_boot_check() {
 	assert_contains "$QEMU_OUT" "root-mount: /dev/root / squashfs ro"
 	qemu_run 'touch /probe 2>/dev/null || echo root-is-read-""only'
 	assert_contains "$QEMU_OUT" "root-is-read-only"
-	qemu_run 'cat /sys/class/block/$(readlink /sys/dev/block/$(mountpoint -d /) | xargs basename)/uevent | grep PARTNAME | sed "s/^/root-part: /"'
-	assert_contains "$QEMU_OUT" "root-part: PARTNAME=ROOT-A"
+	# / is the dm-verity device root-A, over the partition ROOT-A.
+	qemu_run 'd=/sys/dev/block/$(mountpoint -d /); echo "root-dm: $(cat $d/dm/name) over $(grep PARTNAME $d/slaves/*/uevent)"'
+	assert_contains "$QEMU_OUT" "root-dm: root-A over PARTNAME=ROOT-A"
 	qemu_send 'poweroff'
 	qemu_exit_wait 60
 	[ "$(sha256sum "$img")" = "$before" ] || fail "$img changed: make $1 must boot a copy"
