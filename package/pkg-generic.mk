@@ -9,7 +9,9 @@
 #
 # Inside the commands: NAME_SRCDIR is the extracted source (patched with the
 # package's *.patch files), NAME_DEST the directory whose contents the package adds
-# to the root filesystem, SYSROOT the toolchain's sysroot, TARGET_CC the musl compiler.
+# to the root filesystem (empty for a library that only goes into the sysroot),
+# SYSROOT the toolchain's sysroot, TARGET_CC the musl compiler; target libraries
+# use TARGET_LIB_CFLAGS and TARGET_PKG_CONFIG (below).
 
 PACKAGES :=
 # NAME -> NAME's variable prefix: upper case, '-' as '_' (linux-headers -> LINUX_HEADERS).
@@ -21,6 +23,19 @@ pkgvar = $(strip $(subst -,_,$(subst a,A,$(subst b,B,$(subst c,C,$(subst d,D,$(s
 TARGET_CC := $(HOST_DIR)/bin/x86_64-berth-linux-musl-gcc
 TARGET_STRIP := strip
 TARGET_MAKE_ENV := PATH=$(HOST_DIR)/bin:$(PATH)
+# Target libraries (libsodium, jansson, mbedtls, curl: static, for Berth's
+# programs to link) install as musl does, with --prefix=$(SYSROOT): headers in
+# $(SYSROOT)/include and archives in $(SYSROOT)/lib, where TARGET_CC already
+# looks, and pkg-config files in $(SYSROOT)/lib/pkgconfig that name those
+# absolute paths. So pkg-config needs that directory as its only search path,
+# and no sysroot (PKG_CONFIG_SYSROOT_DIR would prefix the paths a second time);
+# the host's own .pc files are never seen. For a program:
+#   $(TARGET_PKG_CONFIG) --static --cflags --libs libcurl jansson libsodium
+TARGET_PKG_CONFIG_ENV = PKG_CONFIG_LIBDIR=$(SYSROOT)/lib/pkgconfig PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR=
+TARGET_PKG_CONFIG = $(TARGET_PKG_CONFIG_ENV) pkg-config
+# Each function and object in a section of its own, so that a program linked
+# with --gc-sections (src/src.mk) keeps only what it calls.
+TARGET_LIB_CFLAGS := -Os -ffunction-sections -fdata-sections
 # Compiler cache shared by every build on this machine, outside the checkout.
 export CCACHE_DIR ?= $(dir $(DL_DIR))ccache
 export CCACHE_BASEDIR := $(O)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # images/manifest.json records what went in: valid JSON, every package with its
-# version and license, each source file with the sha256 pinned in its .hash
-# file, and the git commit the tree was built from.
+# version and license (the libraries linked into Berth's programs too), each
+# source file with the sha256 pinned in its .hash file, and the git commit the
+# tree was built from.
 . "$TOPDIR/tests/lib/common.sh"
 m=$IMAGES_DIR/manifest.json
 [ -f "$m" ] || fail "no $m"
@@ -12,10 +13,10 @@ top = sys.argv[2]
 head = subprocess.run(["git", "-C", top, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
 assert m["git_commit"] == head, (m["git_commit"], head)
 pkgs = {p["name"]: p for p in m["packages"]}
-for name in ("musl", "busybox", "linux", "linux-headers"):
+for name in ("musl", "busybox", "linux", "linux-headers", "libsodium", "jansson", "mbedtls", "curl"):
     assert name in pkgs, "missing package " + name
     assert pkgs[name]["version"] and pkgs[name]["license"], name
-for name in ("musl", "busybox", "linux"):
+for name in ("musl", "busybox", "linux", "libsodium", "jansson", "mbedtls", "curl"):
     src = pkgs[name]["sources"]
     assert len(src) == 1, (name, src)
     pins = {}
