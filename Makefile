@@ -77,7 +77,11 @@ endif
 
 # Reproducible outputs: timestamps come from the last commit unless given.
 SOURCE_DATE_EPOCH ?= $(or $(shell git -C $(TOPDIR) log -1 --format=%ct 2>/dev/null),0)
-BERTH_VERSION ?= $(or $(shell git -C $(TOPDIR) describe --always --dirty 2>/dev/null),unknown)
+# Versions order as RELEASE.BUILD (BUILD: commits on the branch), so that nodes
+# can tell a newer update from an older one; the commit follows '+' (metadata).
+BERTH_RELEASE := 0.5
+BERTH_VERSION ?= $(BERTH_RELEASE).$(or $(shell git -C $(TOPDIR) rev-list --count HEAD 2>/dev/null),0)+g$(or \
+	$(shell git -C $(TOPDIR) describe --always --dirty=.dirty 2>/dev/null),unknown)
 export SOURCE_DATE_EPOCH
 
 include package/pkg-generic.mk
@@ -91,6 +95,7 @@ $(error BERTH_BOARD "$(BERTH_BOARD)" (in $(CONFIG)): no board/$(BERTH_BOARD) in 
 endif
 endif
 include rootfs/rootfs.mk
+include scripts/update.mk
 include scripts/qemu.mk
 include tests/tests.mk
 
@@ -139,6 +144,8 @@ help:
 	@echo '  rootfs              the root filesystem: rootfs.squashfs and rootfs.cpio.gz'
 	@echo '  images              every image, then the post-image scripts (what all builds)'
 	@echo '  manifest            images/manifest.json: packages, versions, licenses, hashes'
+	@echo '  update              images/update/BOARD/: this build as a signed update (docs/update.md)'
+	@echo '  keys                make the update signing key (BERTH_UPDATE_KEY) if there is none'
 	@echo '  clean               remove build/ and images/ (keeps .config and DL_DIR)'
 	@echo '  distclean           clean, and remove .config'
 	@echo

@@ -10,6 +10,15 @@ HOST_SAN_CC := gcc
 HOST_SAN_CFLAGS := $(BERTH_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_SAN_LDFLAGS := -fsanitize=address,undefined
+# The libraries src/lib uses (libcurl, jansson, libsodium): for the host flavour
+# the host's own (-dev packages, scripts/host-deps), linked into every host
+# program and test as the whole library is; for the target, from the sysroot,
+# only into the programs that name them in PROGRAM_LIBS_NAME (pkg-config names),
+# static, so a program that calls none of them carries none of them.
+LIB_PKGS := libcurl jansson libsodium
+LIB_PACKAGES := curl jansson libsodium
+HOST_LIBS = $(shell pkg-config --libs $(LIB_PKGS))
+PROGRAM_LIBS_update-agent := $(LIB_PKGS)
 
 # The shared library, src/lib/*.c, in both flavours, and the host unit tests of
 # tests/c/test-*.c, each linked with the host flavour of the library.
@@ -25,9 +34,10 @@ $(HOST_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk
 $(BUILD_DIR)/host-tests/%: $(TOPDIR)/tests/c/%.c $(TOPDIR)/tests/c/check.h \
 		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_SAN_LDFLAGS)
+	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_SAN_LDFLAGS) $(HOST_LIBS)
 
-$(TARGET_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk $(call pkgstamp,musl,installed)
+$(TARGET_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk $(call pkgstamp,musl,installed) \
+		$(foreach p,$(LIB_PACKAGES),$(call pkgstamp,$(p),installed))
 	@mkdir -p $(@D)
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -c -o $@ $<
 $(TARGET_OBJ)/libberth.a: $(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(LIB_SRCS))
@@ -45,7 +55,7 @@ FUZZ_CFLAGS := $(BERTH_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-s
 FUZZ_TARGETS := $(patsubst $(TOPDIR)/tests/fuzz/%.c,%,$(wildcard $(TOPDIR)/tests/fuzz/fuzz-*.c))
 $(BUILD_DIR)/fuzz/%: $(TOPDIR)/tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(HOST_LIBS)
 
 .PHONY: fuzz
 fuzz: $(addprefix $(BUILD_DIR)/fuzz/,$(FUZZ_TARGETS))
@@ -62,7 +72,7 @@ $(BUILD_DIR)/host-bin/%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) \
 		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(Q)$(HOST_SAN_CC) $(HOST_SAN_CFLAGS) -o $@ $(wildcard $(TOPDIR)/src/$*/*.c) \
-		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS)) $(HOST_SAN_LDFLAGS)
+		$(patsubst $(TOPDIR)/src/lib/%.c,$(HOST_OBJ)/%.o,$(LIB_SRCS)) $(HOST_SAN_LDFLAGS) $(HOST_LIBS)
 
 .PHONY: host-programs
 host-programs: $(addprefix $(BUILD_DIR)/host-bin/,$(HOST_PROGRAMS))
@@ -73,7 +83,8 @@ host-programs: $(addprefix $(BUILD_DIR)/host-bin/,$(HOST_PROGRAMS))
 # The same programs in the target flavour: static against musl.
 $(BUILD_DIR)/target-bin/%: $(wildcard $(TOPDIR)/src/*/*.c $(TOPDIR)/src/*/*.h) $(TARGET_OBJ)/libberth.a
 	@mkdir -p $(@D)
-	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $(wildcard $(TOPDIR)/src/$*/*.c) $(TARGET_OBJ)/libberth.a $(TARGET_LDFLAGS)
+	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -o $@ $(wildcard $(TOPDIR)/src/$*/*.c) $(TARGET_OBJ)/libberth.a \
+		$(if $(PROGRAM_LIBS_$*),$$($(TARGET_PKG_CONFIG) --static --cflags --libs $(PROGRAM_LIBS_$*))) $(TARGET_LDFLAGS)
 
 .PHONY: target-programs
 target-programs: $(addprefix $(BUILD_DIR)/target-bin/,$(HOST_PROGRAMS))

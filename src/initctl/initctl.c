@@ -4,14 +4,27 @@
  *           poweroff | halt
  * Prints init's answer and exits with its status, as systemctl does: 0 success,
  * 3 not active, 4 no such unit, 5 permission denied, 1 anything else. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
+
+#include "../lib/ctlclient.h"
+
+struct sink_arg {
+	bool to_stdout; /* is-enabled's answer is for stdout whatever its code */
+};
+
+/* Init's answer: to stdout on success or "not active", else to stderr; each
+ * piece at once (log -f). */
+static void print(const char *text, size_t len, int code, void *arg)
+{
+	struct sink_arg *sa = arg;
+	FILE *f = code == 0 || code == 3 || sa->to_stdout ? stdout : stderr;
+	fwrite(text, 1, len, f);
+	fflush(f);
+}
 
 static int usage(void)
 {
@@ -79,45 +92,11 @@ int main(int argc, char **argv)
 	if (n >= (int)sizeof req)
 		return usage();
 
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof sa.sun_path)
-		return usage();
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		fprintf(stderr, "initctl: cannot reach init at %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	if (write(fd, req, (size_t)n) != n) {
-		fprintf(stderr, "initctl: %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	/* The answer: "CODE\n" then text, until init closes the connection. */
-	char buf[4096];
-	int code = -1;
-	size_t have = 0;
-	ssize_t r;
-	while ((r = read(fd, buf + have, sizeof buf - 1 - have)) > 0) {
-		have += (size_t)r;
-		buf[have] = '\0';
-		char *body = buf;
-		if (code < 0) {
-			char *nl = strchr(buf, '\n');
-			if (!nl) {
-				if (have < sizeof buf - 1)
-					continue;
-				break;
-			}
-			code = atoi(buf);
-			body = nl + 1;
-		}
-		fputs(body, code == 0 || code == 3 || !strcmp(argv[a], "is-enabled") ? stdout : stderr);
-		fflush(stdout); /* log -f: each line as it comes */
-		have = 0;
-	}
-	close(fd);
+	struct sink_arg sa = { !strcmp(argv[a], "is-enabled") };
+	char err[400];
+	int code = ctl_call(path, req, 0, print, &sa, err, sizeof err);
 	if (code < 0) {
-		fprintf(stderr, "initctl: no answer from init\n");
+		fprintf(stderr, "initctl: %s\n", err);
 		return 1;
 	}
 	return code;

@@ -79,6 +79,16 @@ int environ_parse_file(struct strv *env, const char *text, size_t len, char *err
 		size_t b = 0;
 		int start = lineno + 1;
 		char quote = 0;
+		/* A comment is the whole line, quotes in it included. */
+		size_t j = i;
+		while (j < len && text[j] != '\n' && isspace((unsigned char)text[j]))
+			j++;
+		if (j < len && (text[j] == '#' || text[j] == ';')) {
+			const char *nl = memchr(text + j, '\n', len - j);
+			i = nl ? (size_t)(nl - text) + 1 : len;
+			lineno++;
+			continue;
+		}
 		/* One logical line: quotes may span lines; '\' at the end continues. */
 		for (; i < len; i++) {
 			char c = text[i];

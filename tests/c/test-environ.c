@@ -21,8 +21,8 @@ int main(void)
 	CHECK(environ_parse_setting(&env, "\"open", err, sizeof err) < 0);
 
 	const char *file =
-		"# comment\n"
-		"; another\n"
+		"# comment, with the image's quote\n"
+		"  ; another \"\n"
 		"\n"
 		"ETCD_NAME=node1\n"
 		"  SPACED = value with spaces  \n"
@@ -45,6 +45,8 @@ int main(void)
 	CHECK(environ_parse_file(&env, bad, strlen(bad), err, sizeof err) < 0 && strstr(err, "line 2"));
 	const char *open = "A=1\nB=\"never closed\n";
 	CHECK(environ_parse_file(&env, open, strlen(open), err, sizeof err) < 0 && strstr(err, "line 2: unterminated"));
+	const char *after = "# it's\nA=1\nB='x\n";
+	CHECK(environ_parse_file(&env, after, strlen(after), err, sizeof err) < 0 && strstr(err, "line 3: unterminated"));
 	CHECK(environ_parse_file(&env, "", 0, err, sizeof err) == 0);
 	strv_clear(&env);
 	return check_done("environ");

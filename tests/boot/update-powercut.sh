@@ -1,0 +1,68 @@
+#!/bin/sh
+# Power cuts during updates: POWERCUT_RUNS times (10 in make check, 50 in make
+# bench), an update is started and QEMU is killed at a random moment of it
+# (download, checks, the throttled write, the read-back, the switch); every
+# time, the next boot reaches ready on a slot that is, or becomes, good, and the
+# node takes the next update.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+. "$TOPDIR/tests/lib/update.sh"
+runs=${POWERCUT_RUNS:-10}
+V2=$(next_version 1) V3=$(next_version 2)
+mkversion "$V3"
+mkversion "$V2"
+update_server
+url() { echo "$UPDATE_URL/$BERTH_BOARD/berth-$BERTH_BOARD-$1.update"; }
+
+cp --sparse=always "$IMAGES_DIR/disk.img" "$T/disk.img"
+boot_disk "$T/disk.img"
+wait_ready 1
+# Slow writes (5 MiB at 1 MiB/s), so that the cuts spread over the whole update.
+qemu_run "printf 'WRITE_RATE=1M\n' > /etc/berth/update.conf"
+running=$V1
+phases=
+for i in $(seq "$runs"); do
+	target=$V2
+	[ "$running" = "$V2" ] && target=$V3
+	qemu_run "initctl restart update-agent.service; sleep 1"
+	# The agent's log on the console, to see how far the update got at the cut.
+	qemu_send "initctl log -f -n 0 update-agent.service & updatectl apply --allow-downgrade $(url "$target")"
+	# A moment within the update: 0 to 9 s.
+	ms=$(awk -v s="$$$i" 'BEGIN { srand(s); print int(rand() * 9000) }')
+	sleep "$(echo "scale=3; $ms / 1000" | bc)"
+	# How far the update got, from what the agent said on the console.
+	phase=$(tr -d '\r' < "$QEMU_OUT" | grep -oE "downloading|update .* good|writing|wrote|read back|boots next" | tail -n 1)
+	kill -9 "$QEMU_PID" 2>/dev/null
+	wait "$QEMU_PID" 2>/dev/null
+	phases="$phases
+${phase:-started}"
+	echo "run $i: power cut ${ms} ms after the apply (last said: ${phase:-nothing})"
+	boot_disk "$T/disk.img"
+	wait_ready 1 180
+	line=$(grep -a "^berth: ready" "$QEMU_OUT" | tail -n 1 | tr -d '\r')
+	running=$(echo "$line" | cut -d' ' -f3)
+	slot=${line##*slot=}
+	good() { tr -d '\r' < "$QEMU_OUT" | grep -F "status-$i: slot $slot: version $running, priority " | grep -q ", good$"; }
+	# The slot it runs from is good, or becomes good (an update that was switched
+	# to before the cut boots on trial and passes the health gate).
+	for _ in $(seq 30); do
+		qemu_run "updatectl status | sed 's/^/status-$i: /'"
+		good && break
+		sleep 1
+	done
+	good ||
+		fail "run $i: slot $slot ($running) is not marked good"
+	ok "run $i: back up on slot $slot ($running), good"
+done
+echo "where the cuts fell:"
+echo "$phases" | sed '/^$/d' | sort | uniq -c
+# And the node still updates.
+target=$V2
+[ "$running" = "$V2" ] && target=$V3
+qemu_run "initctl restart update-agent.service; sleep 1; updatectl apply --allow-downgrade $(url "$target") | sed 's/^/final: /'" 120
+assert_contains "$QEMU_OUT" "final: slot "
+n=$(ready_count)
+wait_ready $((n + 1)) 180
+last_ready_is "$target" "$( [ "$slot" = A ] && echo B || echo A)"
+qemu_send poweroff
+qemu_exit_wait 60
