@@ -121,6 +121,13 @@ void health_boot(const struct config *c)
 		if (slot_set(&s, s.oth, "PRIORITY", "0", err, sizeof err) < 0 || slots_save(&s, err, sizeof err) < 0)
 			say(NULL, "cannot write the slot table: %s", err);
 	}
+	/* An update written before the agent (re)started still waits for its reboot. */
+	if (slot_bootable(&s, s.oth) && slot_num(&s, s.oth, "SUCCESSFUL") != 1 && slot_num(&s, s.oth, "TRIES") > 0 &&
+	    slot_num(&s, s.oth, "PRIORITY") > slot_num(&s, s.cur, "PRIORITY")) {
+		say(NULL, "the update to %s in slot %s waits for a reboot", slot_get(&s, s.oth, "VERSION"), s.oth);
+		reboot_request(c, NULL);
+		return;
+	}
 	/* A good slot holds no place in the reboot lock (one left by a rollback, a
 	 * failed update or a lost release is given back). */
 	lock_release(c);

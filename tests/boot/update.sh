@@ -3,13 +3,15 @@
 # update server on the host's loopback:
 # 1. Bad updates, each rejected with its reason, nothing written: wrong
 #    signature, another key, truncated, a changed byte, another board, older.
-# 2. v1 -> v2 from the server by polling, the write throttled to WRITE_RATE
-#    (within 15%); v2 boots from slot B and is marked good.
+# 2. v1 -> v2 from the server by polling, the write throttled to WRITE_RATE and
+#    the download to DOWNLOAD_RATE (each within 15%); v2 boots from slot B and
+#    is marked good.
 # 3. v2 -> v3 goes to the other slot, A.
 # 4. v4, whose critical unit fails, is not marked good: the node reboots into
 #    v3 by itself, reports the failed update, and does not take v4 again.
-# 5. v5 written with the reboot strategy off, then one byte of its slot
-#    changed: dm-verity stops its boot, and the node is back on v3.
+# 5. v5 over HTTPS (refused until the server's CA is in the node's bundle),
+#    written with the reboot strategy off, then one byte of its slot changed:
+#    dm-verity stops its boot, and the node is back on v3.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 . "$TOPDIR/tests/lib/update.sh"
@@ -62,7 +64,7 @@ done
 ok "the bad updates left the slot table and both slots as they were"
 
 # 2. v1 -> v2 by polling, throttled to 1 MiB/s.
-qemu_run "mkdir -p /etc/berth && printf 'SERVER=$UPDATE_URL\nINTERVAL=5\nWRITE_RATE=1M\n' > /etc/berth/update.conf && initctl restart update-agent.service"
+qemu_run "mkdir -p /etc/berth && printf 'SERVER=$UPDATE_URL\nINTERVAL=5\nWRITE_RATE=1M\nDOWNLOAD_RATE=2M\n' > /etc/berth/update.conf && initctl restart update-agent.service"
 wait_ready 2 180
 last_ready_is "$V2" B
 until_status "slot B: version $V2, priority 2, good"
@@ -72,6 +74,11 @@ rate=$(tr -d '\r' < "$QEMU_OUT" | sed -n 's/^written: .*(\([0-9]*\) KiB\/s)$/\1/
 [ -n "$rate" ] || fail "the agent logged no write rate"
 [ "$rate" -ge 870 ] && [ "$rate" -le 1178 ] || fail "wrote at $rate KiB/s with WRITE_RATE=1M (1024 KiB/s +-15%)"
 ok "written at $rate KiB/s with WRITE_RATE=1M"
+qemu_run "grep -h ' downloaded ' /var/log/berth/update-agent.service.log | sed 's/^[^ ]* downloaded/downloaded:/'"
+rate=$(tr -d '\r' < "$QEMU_OUT" | sed -n 's/^downloaded: .*(\([0-9]*\) KiB\/s)$/\1/p' | tail -n 1)
+[ -n "$rate" ] || fail "the agent logged no download rate"
+[ "$rate" -ge 1740 ] && [ "$rate" -le 2355 ] || fail "downloaded at $rate KiB/s with DOWNLOAD_RATE=2M (2048 KiB/s +-15%)"
+ok "downloaded at $rate KiB/s with DOWNLOAD_RATE=2M"
 
 # 3. v3 goes to slot A.
 mkversion "$V3"
@@ -100,7 +107,26 @@ assert_contains "$QEMU_OUT" "skipped: $V4 failed on this node before"
 
 # 5. v5, then a changed byte in its slot.
 mkversion "$V5"
-qemu_run "printf 'REBOOT_STRATEGY=off\n' > /etc/berth/update.conf && initctl restart update-agent.service && sleep 1 && updatectl apply $UPDATE_URL/$BERTH_BOARD/berth-$BERTH_BOARD-$V5.update | sed 's/^/apply-v5: /'" 120
+# An HTTPS server for it, with a certificate of a CA the node does not know yet.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=10.0.2.2 -days 2 \
+	-keyout "$T/tls.key" -out "$T/tls.crt" 2>/dev/null || fail "openssl made no certificate"
+tport=$((_port + 1))
+python3 -c '
+import http.server, ssl, sys, functools
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), h)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[3], sys.argv[4])
+s.socket = c.wrap_socket(s.socket, server_side=True)
+s.serve_forever()' "$UPDATE_SRV" "$tport" "$T/tls.crt" "$T/tls.key" >"$T/https.log" 2>&1 &
+https_pid=$!
+on_exit "kill $https_pid 2>/dev/null"
+v5url=https://10.0.2.2:$tport/$BERTH_BOARD/berth-$BERTH_BOARD-$V5.update
+qemu_run "printf 'REBOOT_STRATEGY=off\n' > /etc/berth/update.conf && initctl restart update-agent.service && sleep 1; updatectl apply $v5url 2>&1 | sed 's/^/untrusted: /'" 60
+grep -aF "untrusted: error: GET $v5url: " "$QEMU_OUT" | grep -q "[Cc]ertificate" ||
+	fail "an HTTPS server with an unknown CA was not refused for its certificate"
+ok "HTTPS: a certificate from an unknown CA is refused"
+qemu_run "mkdir -p /etc/ssl/certs && printf '%s\n' $(sed "s/.*/'&'/" "$T/tls.crt" | tr '\n' ' ') > /etc/ssl/certs/ca-certificates.crt"
+qemu_run "updatectl apply $v5url | sed 's/^/apply-v5: /'" 120
 assert_contains "$QEMU_OUT" "apply-v5: slot B holds $V5 and boots next"
 assert_contains "$QEMU_OUT" "apply-v5: reboot strategy off: reboot to run the update"
 qemu_run "printf '\\377' | dd of=/dev/vda4 bs=1 seek=8 conv=notrunc 2>/dev/null; sync; initctl reboot"
