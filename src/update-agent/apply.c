@@ -235,8 +235,8 @@ static int install(const struct config *c, int src, const struct update_manifest
 	say(out, "update %s for %s: signature, board, version and sha256 good", m->version, m->board);
 
 	/* The other slot is never booted while it is being written. */
-	const char *clear[] = { "PRIORITY", "0", "TRIES", "0", "SUCCESSFUL", "0", "HASH", "", "VERSION", "" };
-	for (int k = 0; k < 10; k += 2)
+	const char *clear[] = { "PRIORITY", "0", "TRIES", "0", "SUCCESSFUL", "0", "HASH", "", "VERSION", "", "FAILS", "0" };
+	for (int k = 0; k < 12; k += 2)
 		if (slot_set(&s, s.oth, clear[k], clear[k + 1], err, errlen) < 0)
 			goto out;
 	if (slots_save(&s, err, errlen) < 0 || write_slot(c, src, m, &s, buf, out, err, errlen) < 0)

@@ -18,6 +18,7 @@
 
 static time_t deadline; /* 0: nothing pending */
 static char pending_slot[2];
+static bool trial;      /* the slot on trial (not yet successful), or a good one */
 
 static void state_path(const struct config *c, const char *name, char *out, size_t len)
 {
@@ -81,7 +82,7 @@ void result_print(const struct config *c, FILE *out)
 
 bool health_pending(void)
 {
-	return deadline != 0;
+	return deadline != 0 && trial;
 }
 
 void health_cancel(void)
@@ -99,9 +100,10 @@ void health_boot(const struct config *c)
 		say(NULL, "cannot read the slot table: %s", err);
 		return;
 	}
-	if (slot_num(&s, s.cur, "SUCCESSFUL") != 1) {
-		deadline = time(NULL) + c->health_timeout;
-		strcpy(pending_slot, s.cur);
+	deadline = time(NULL) + c->health_timeout;
+	strcpy(pending_slot, s.cur);
+	trial = slot_num(&s, s.cur, "SUCCESSFUL") != 1;
+	if (trial) {
 		say(NULL, "slot %s (%s) is on trial: it is marked good once default.target is reached%s%s", s.cur,
 		    slot_get(&s, s.cur, "VERSION"), *c->critical ? " and these units are active: " : "", c->critical);
 		return;
@@ -118,6 +120,17 @@ void health_boot(const struct config *c)
 		say(NULL, "update to %s failed: %s; back on %s in slot %s", version, why, c->version, s.cur);
 		result_write(c, "update to %s failed: %s; rolled back to %s", version, why, c->version);
 		state_write(c, "failed-version", version);
+		if (slot_set(&s, s.oth, "PRIORITY", "0", err, sizeof err) < 0 || slots_save(&s, err, sizeof err) < 0)
+			say(NULL, "cannot write the slot table: %s", err);
+	}
+	/* The other slot was good, but stopped coming up: GRUB left it after 3 boots. */
+	if (slot_num(&s, s.oth, "SUCCESSFUL") == 1 && slot_num(&s, s.oth, "FAILS") >= 3 &&
+	    slot_num(&s, s.oth, "PRIORITY") > 0) {
+		char version[64];
+		snprintf(version, sizeof version, "%s", slot_get(&s, s.oth, "VERSION"));
+		say(NULL, "slot %s (%s) failed 3 boots in a row; back on %s in slot %s", s.oth, version, c->version, s.cur);
+		result_write(c, "slot %s (%s) failed 3 boots in a row (damaged?); running %s from slot %s", s.oth, version,
+			     c->version, s.cur);
 		if (slot_set(&s, s.oth, "PRIORITY", "0", err, sizeof err) < 0 || slots_save(&s, err, sizeof err) < 0)
 			say(NULL, "cannot write the slot table: %s", err);
 	}
@@ -170,19 +183,37 @@ void health_step(const struct config *c)
 	unhealthy(c, why, sizeof why, &final);
 	struct slots s;
 	if (!*why) {
+		/* Healthy: a slot on trial becomes good, and a good slot's count of
+		 * boots that did not come up starts again. */
 		static bool told;
-		if (slots_load(&s, err, sizeof err) < 0 || slot_set(&s, s.cur, "SUCCESSFUL", "1", err, sizeof err) < 0 ||
-		    slot_set(&s, s.cur, "TRIES", "0", err, sizeof err) < 0 || slots_save(&s, err, sizeof err) < 0) {
-			/* Healthy: never rolled back for this; tried again each second. */
+		bool was_trial = trial, ok = slots_load(&s, err, sizeof err) == 0;
+		bool change = ok && (was_trial || strcmp(slot_get(&s, s.cur, "FAILS"), "0"));
+		if (ok && was_trial)
+			ok = slot_set(&s, s.cur, "SUCCESSFUL", "1", err, sizeof err) == 0 &&
+			     slot_set(&s, s.cur, "TRIES", "0", err, sizeof err) == 0;
+		if (ok && change)
+			ok = slot_set(&s, s.cur, "FAILS", "0", err, sizeof err) == 0 && slots_save(&s, err, sizeof err) == 0;
+		if (!ok) {
+			/* Never rolled back for this: tried again each second. */
 			if (!told)
-				say(NULL, "the system is healthy, but slot %s cannot be marked good yet: %s", pending_slot, err);
+				say(NULL, "the system is healthy, but slot %s cannot be marked so yet: %s", pending_slot, err);
 			told = true;
 			return;
 		}
 		deadline = 0;
+		if (!was_trial)
+			return;
 		say(NULL, "slot %s (%s) is healthy: marked good", s.cur, c->version);
 		result_write(c, "updated to %s (slot %s), healthy", c->version, s.cur);
 		lock_release(c);
+		return;
+	}
+	if (!trial) {
+		/* A good slot that is not healthy stays: there is nothing better to go to. */
+		if (final || time(NULL) >= deadline) {
+			say(NULL, "slot %s (%s) is not healthy: %s", pending_slot, c->version, why);
+			deadline = 0;
+		}
 		return;
 	}
 	if (!final && time(NULL) < deadline)

@@ -287,7 +287,7 @@ static int rollback(FILE *out)
 	}
 	long cur = slot_num(&s, s.cur, "PRIORITY");
 	snprintf(prio, sizeof prio, "%ld", cur >= 15 ? 15 : cur + 1);
-	if (slot_set(&s, s.oth, "PRIORITY", prio, err, sizeof err) < 0 ||
+	if (slot_set(&s, s.oth, "PRIORITY", prio, err, sizeof err) < 0 || slot_set(&s, s.oth, "FAILS", "0", err, sizeof err) < 0 ||
 	    (cur >= 15 && slot_set(&s, s.cur, "PRIORITY", "14", err, sizeof err) < 0) || slots_save(&s, err, sizeof err) < 0) {
 		say(out, "error: %s", err);
 		return 1;

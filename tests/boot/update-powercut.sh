@@ -25,20 +25,22 @@ phases=
 for i in $(seq "$runs"); do
 	target=$V2
 	[ "$running" = "$V2" ] && target=$V3
-	qemu_run "initctl restart update-agent.service; sleep 1"
+	agent_restart
 	# The agent's log on the console, to see how far the update got at the cut.
 	qemu_send "initctl log -f -n 0 update-agent.service & updatectl apply --allow-downgrade $(url "$target")"
 	# A moment within the update: 0 to 16 s (under TCG: the download takes about
-	# 1 s, the checks 6, the write 5, the read-back 1, then the reboot).
-	ms=$(( $(od -An -tu4 -N4 /dev/urandom | tr -d ' ') % 16000 ))
+	# 1 s, the checks 6, the write 5, the read-back 1, then the reboot), each run
+	# at random within its own share of that span, so that the runs cover it.
+	ms=$(( (i - 1) * 16000 / runs + $(od -An -tu4 -N4 /dev/urandom | tr -d ' ') % (16000 / runs) ))
 	sleep "$(echo "scale=3; $ms / 1000" | bc)"
+	kill -9 "$QEMU_PID" 2>/dev/null
+	wait "$QEMU_PID" 2>/dev/null
 	# How far the update got, from what the agent said on the console.
 	phase=$(tr -d '\r' < "$QEMU_OUT" | grep -aoE "update-agent.servic: (downloading|update .* good|writing|wrote|slot . read back|slot . holds)|rebooting into the update|berth: loading slot .|berth: ready" |
 		sed 's/^update-agent.servic: //; s/^update .* good$/checked/' | tail -n 1)
-	kill -9 "$QEMU_PID" 2>/dev/null
-	wait "$QEMU_PID" 2>/dev/null
 	phases="$phases
 ${phase:-started}"
+	before=$running
 	echo "run $i: power cut ${ms} ms after the apply (last said: ${phase:-nothing})"
 	boot_disk "$T/disk.img"
 	wait_ready 1 180
@@ -55,14 +57,25 @@ ${phase:-started}"
 	done
 	good ||
 		fail "run $i: slot $slot ($running) is not marked good"
+	# Cut before the switch: the old system, and no trial boot of the other slot.
+	case ${phase:-started} in
+	started | downloading | checked | writing | wrote)
+		[ "$running" = "$before" ] || fail "run $i: cut at '$phase', and the node runs $running, not $before"
+		[ "$(grep -ac "berth: loading slot" "$QEMU_OUT")" -le 2 ] || fail "run $i: a slot on trial was booted" ;;
+	esac
 	ok "run $i: back up on slot $slot ($running), good"
 done
 echo "where the cuts fell:"
 echo "$phases" | sed '/^$/d' | sort | uniq -c
+# They covered the write and what comes after the switch.
+echo "$phases" | grep -qx "writing" || fail "no cut fell during the write"
+echo "$phases" | grep -qE "^(slot . holds|rebooting into the update|berth: loading slot .)$" ||
+	fail "no cut fell after the switch"
 # And the node still updates.
 target=$V2
 [ "$running" = "$V2" ] && target=$V3
-qemu_run "initctl restart update-agent.service; sleep 1; updatectl apply --allow-downgrade $(url "$target") | sed 's/^/final: /'" 120
+agent_restart
+qemu_run "updatectl apply --allow-downgrade $(url "$target") | sed 's/^/final: /'" 120
 assert_contains "$QEMU_OUT" "final: slot "
 n=$(ready_count)
 wait_ready $((n + 1)) 180

@@ -67,6 +67,9 @@ int main(void)
 	CHECK(grubenv_set(&e, "W", v, err, sizeof err) == 0);
 	CHECK(grubenv_format(&e, buf, err, sizeof err) == 0);
 	CHECK(buf[GRUBENV_SIZE - 1] == '\n');
+	struct grubenv back;
+	CHECK(grubenv_parse(&back, buf, sizeof buf, err, sizeof err) == 0 && back.n == 10);
+	CHECK_STR(grubenv_get(&back, "W"), v);
 	memset(v, 'y', 97); /* one byte too many */
 	v[97] = '\0';
 	CHECK(grubenv_set(&e, "W", v, err, sizeof err) == 0);

@@ -113,6 +113,15 @@ int main(void)
 	EXPECT("characters it may not have");
 	make(edit("\"salt\":\"abcd\"", "\"salt\":\"ABCD\""), sk);
 	EXPECT("not lower-case hex");
+	make(edit("\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\"", "\"sha256\":\"00\""), sk);
+	EXPECT("not lower-case hex");
+	make(edit("\"hash\":\"1111111111111111111111111111111111111111111111111111111111111111\"", "\"hash\":\"11111111111111111111111111111111111111111111111111111111111111111\""), sk);
+	EXPECT("verity.hash is missing or not a string of 1 to 64 characters");
+	make(good, sk);
+	buf[8] = 0x01;
+	buf[9] = 0x00;
+	buf[10] = 0x01; /* 65537 bytes: one more than a manifest may have */
+	EXPECT("out of range");
 	make(edit("\"format\":1,", "\"format\":1,\"format\":1,"), sk);
 	EXPECT("manifest: line 1");
 

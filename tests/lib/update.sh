@@ -67,12 +67,12 @@ wait_ready() {
 		[ "$(date +%s)" -lt $_end ] || { tail -n 30 "$QEMU_OUT" >&2; fail "no ready #$1 within ${2:-120}s"; }
 		sleep 0.2
 	done
-	# This boot's shell: its autologin, then a moment for the prompt.
-	while [ "$(grep -ac "berth: autologin as root" "$QEMU_OUT")" -lt "$1" ]; do
-		[ "$(date +%s)" -lt $_end ] || fail "no autologin #$1"
+	# This boot's shell: its autologin, then its first prompt after that.
+	until awk -v n="$1" '/berth: autologin as root/ { seen++ } seen >= n && /:~# / { found = 1 } END { exit !found }' \
+		"$QEMU_OUT"; do
+		[ "$(date +%s)" -lt $_end ] || fail "no shell after autologin #$1"
 		sleep 0.2
 	done
-	sleep 1
 	_qemu_shell=1
 	ok "ready #$1: $(grep -a "^berth: ready" "$QEMU_OUT" | tail -n 1 | tr -d '\r')"
 }
@@ -83,12 +83,14 @@ last_ready_is() {
 	ok "running $1 on slot $2"
 }
 
-# until_says LABEL COMMAND TEXT: COMMAND's output in the guest has a line with
-# TEXT, asked every 2 s for a minute.
+# until_says LABEL COMMAND TEXT: a line of COMMAND's output in the guest (each
+# prefixed "LABEL: "; not the echo of the typed command) has TEXT, asked every
+# 2 s for a minute.
 until_says() {
 	for _ in $(seq 30); do
+		_from=$(($(wc -l < "$QEMU_OUT") + 1))
 		qemu_run "$2 | sed 's/^/$1: /'"
-		tr -d '\r' < "$QEMU_OUT" | grep -F "$1: " | grep -qF -- "$3" && { ok "$1: $3"; return 0; }
+		tail -n +"$_from" "$QEMU_OUT" | tr -d '\r' | grep "^$1: " | grep -qF -- "$3" && { ok "$1: $3"; return 0; }
 		sleep 2
 	done
 	fail "never said ($1): $3"
@@ -97,3 +99,10 @@ until_says() {
 until_status() { until_says status "updatectl status" "$1"; }
 # until_logged TEXT: the agent's log (on STATE) has TEXT.
 until_logged() { until_says logged "grep -hF '$1' /var/log/berth/update-agent.service.log | tail -n 1" "$1"; }
+# boots: how many times GRUB chose a slot on the console (a reboot under way
+# shows here seconds before its ready line).
+boots() { grep -ac "berth: GRUB boots slot" "$QEMU_OUT"; }
+# agent_restart: the agent restarted with the settings now in /etc, and answering.
+agent_restart() {
+	qemu_run "initctl restart update-agent.service; until updatectl status >/dev/null 2>&1; do sleep 0.2; done" 30
+}
