@@ -19,6 +19,8 @@
 static int esp_mount(const struct slots *s, char *err, size_t errlen)
 {
 	mkdir_p(ESP_DIR, 0700);
+	/* An agent stopped while it had the ESP mounted left it there. */
+	umount2(ESP_DIR, MNT_DETACH);
 	if (mount(s->esp.dev, ESP_DIR, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, "") < 0) {
 		snprintf(err, errlen, "cannot mount the ESP (%s): %s", s->esp.dev, strerror(errno));
 		return -1;
