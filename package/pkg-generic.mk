@@ -4,14 +4,21 @@
 # (files whose change must rebuild it), and the step commands
 # NAME_CONFIGURE_CMDS, NAME_BUILD_CMDS, NAME_INSTALL_CMDS, then calls
 #   $(eval $(call berth-package,NAME))
+# A package made from Debian binary packages names them, with their exact
+# versions, in NAME_DEBIAN_BINARY (PKG=VERSION ..., each .deb pinned in NAME.hash),
+# with or without a NAME_SOURCE. NAME_LICENSE is an SPDX expression; a package
+# that bundles several works joins their licenses with AND.
 # Steps: downloaded -> extracted -> configured -> built -> installed, each a stamp
 # in the package's build directory. Each step's output goes to build/logs/NAME.log.
+# The downloaded stamp lists every file fetched, "PATH SHA256 FILE" a line.
 #
 # Inside the commands: NAME_SRCDIR is the extracted source (patched with the
-# package's *.patch files), NAME_DEST the directory whose contents the package adds
-# to the root filesystem (empty for a library that only goes into the sysroot),
-# SYSROOT the toolchain's sysroot, TARGET_CC the musl compiler; target libraries
-# use TARGET_LIB_CFLAGS and TARGET_PKG_CONFIG (below).
+# package's *.patch files), with each .deb's filesystem tree unpacked into it
+# (dpkg-deb -x: SRCDIR/usr/..., SRCDIR/lib/...), NAME_DEST the directory whose
+# contents the package adds to the root filesystem (empty for a library that
+# only goes into the sysroot), SYSROOT the toolchain's sysroot, TARGET_CC the
+# musl compiler; target libraries use TARGET_LIB_CFLAGS and TARGET_PKG_CONFIG
+# (below).
 
 PACKAGES :=
 # NAME -> NAME's variable prefix: upper case, '-' as '_' (linux-headers -> LINUX_HEADERS).
@@ -23,13 +30,13 @@ pkgvar = $(strip $(subst -,_,$(subst a,A,$(subst b,B,$(subst c,C,$(subst d,D,$(s
 TARGET_CC := $(HOST_DIR)/bin/x86_64-berth-linux-musl-gcc
 TARGET_STRIP := strip
 TARGET_MAKE_ENV := PATH=$(HOST_DIR)/bin:$(PATH)
-# Target libraries (libsodium, jansson, mbedtls, curl: static, for Berth's
-# programs to link) install as musl does, with --prefix=$(SYSROOT): headers in
-# $(SYSROOT)/include and archives in $(SYSROOT)/lib, where TARGET_CC already
-# looks, and pkg-config files in $(SYSROOT)/lib/pkgconfig that name those
-# absolute paths. So pkg-config needs that directory as its only search path,
-# and no sysroot (PKG_CONFIG_SYSROOT_DIR would prefix the paths a second time);
-# the host's own .pc files are never seen. For a program:
+# Target libraries (libsodium, jansson, mbedtls, curl, zlib, libarchive: static,
+# for Berth's programs to link) install as musl does, with --prefix=$(SYSROOT):
+# headers in $(SYSROOT)/include and archives in $(SYSROOT)/lib, where TARGET_CC
+# already looks, and pkg-config files in $(SYSROOT)/lib/pkgconfig that name
+# those absolute paths. So pkg-config needs that directory as its only search
+# path, and no sysroot (PKG_CONFIG_SYSROOT_DIR would prefix the paths a second
+# time); the host's own .pc files are never seen. For a program:
 #   $(TARGET_PKG_CONFIG) --static --cflags --libs libcurl jansson libsodium
 TARGET_PKG_CONFIG_ENV = PKG_CONFIG_LIBDIR=$(SYSROOT)/lib/pkgconfig PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR=
 TARGET_PKG_CONFIG = $(TARGET_PKG_CONFIG_ENV) pkg-config
@@ -87,18 +94,27 @@ ifneq ($(V),1)
 .SILENT: $$($(2)_STAMPS)
 endif
 
-ifneq ($$($(2)_SOURCE),)
+ifneq ($$($(2)_SOURCE)$$($(2)_DEBIAN_BINARY),)
 # A changed pin (a version bump) refetches and so rebuilds; a comment does not.
-$$($(2)_STAMP_DOWNLOADED): $$(call value-file,$(1)-pins,$$(shell grep '^sha256' $$($(2)_HASH_FILE))) | $$(LOG_DIR)
+# Debian binary packages come from Debian's archive through apt's signed
+# Packages indexes, with a private configuration of their own in build/apt-deb.
+$$($(2)_STAMP_DOWNLOADED): $$(call value-file,$(1)-pins,$$(shell grep '^sha256' $$($(2)_HASH_FILE)) \
+		$$($(2)_DEBIAN_BINARY)) | $$(LOG_DIR)
 	@$$(call step_msg,$(1),$$($(2)_VERSION),Downloading)
-	$(TOPDIR)/scripts/fetch $(1) '$$($(2)_VERSION)' '$$($(2)_SOURCE)' '$$($(2)_SITE)' \
-		$$($(2)_HASH_FILE) '$$($(2)_DEBIAN)' $$(BUILD_DIR)/apt $$@ >&3 2>&3
+	rm -f $$@.tmp
+	$$(foreach f,$$($(2)_SOURCE),$(TOPDIR)/scripts/fetch $(1) '$$($(2)_VERSION)' '$$(f)' '$$($(2)_SITE)' \
+		$$($(2)_HASH_FILE) '$$($(2)_DEBIAN)' $$(BUILD_DIR)/apt $$@.tmp >&3 2>&3 &&) \
+	$$(foreach d,$$($(2)_DEBIAN_BINARY),$(TOPDIR)/scripts/fetch --deb $(1) '$$($(2)_VERSION)' '$$(d)' \
+		$$($(2)_HASH_FILE) $$(BUILD_DIR)/apt-deb $$@.tmp >&3 2>&3 &&) mv $$@.tmp $$@
 
 $$($(2)_STAMP_EXTRACTED): $$($(2)_STAMP_DOWNLOADED) $$(wildcard $$($(2)_PKGDIR)/*.patch) \
 		$$(call value-file,$(1)-patches,$$(notdir $$(wildcard $$($(2)_PKGDIR)/*.patch)))
 	@$$(call step_msg,$(1),$$($(2)_VERSION),Extracting)
 	rm -rf $$($(2)_SRCDIR) $$($(2)_SRCDIR).tmp && mkdir -p $$($(2)_SRCDIR).tmp
-	tar -xf "$$$$(cut -d' ' -f1 $$<)" -C $$($(2)_SRCDIR).tmp --strip-components=1 --no-same-owner
+	while read -r f _; do case $$$$f in \
+		*.deb) dpkg-deb -x "$$$$f" $$($(2)_SRCDIR).tmp ;; \
+		*) tar -xf "$$$$f" -C $$($(2)_SRCDIR).tmp --strip-components=1 --no-same-owner ;; \
+	esac; done < $$<
 	$$(foreach p,$$(sort $$(wildcard $$($(2)_PKGDIR)/*.patch)),patch -d $$($(2)_SRCDIR).tmp -p1 < $$(p) &&) true
 	mv $$($(2)_SRCDIR).tmp $$($(2)_SRCDIR)
 	touch $$@

@@ -10,15 +10,20 @@ HOST_SAN_CC := gcc
 HOST_SAN_CFLAGS := $(BERTH_CFLAGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_SAN_LDFLAGS := -fsanitize=address,undefined
-# The libraries src/lib uses (libcurl, jansson, libsodium): for the host flavour
-# the host's own (-dev packages, scripts/host-deps), linked into every host
-# program and test as the whole library is; for the target, from the sysroot,
-# only into the programs that name them in PROGRAM_LIBS_NAME (pkg-config names),
-# static, so a program that calls none of them carries none of them.
-LIB_PKGS := libcurl jansson libsodium
-LIB_PACKAGES := curl jansson libsodium
+# The libraries src/lib uses (libcurl, jansson, libsodium, libarchive, libyaml): for the
+# host flavour the host's own (-dev packages, scripts/host-deps), linked into
+# every host program and test as the whole library is; for the target, from the
+# sysroot, only into the programs that name them in PROGRAM_LIBS_NAME
+# (pkg-config names), static, so a program that calls none of them carries none
+# of them.
+LIB_PKGS := libcurl jansson libsodium libarchive zlib yaml-0.1
+LIB_PACKAGES := curl jansson libsodium libarchive zlib libyaml
 HOST_LIBS = $(shell pkg-config --libs $(LIB_PKGS))
-PROGRAM_LIBS_update-agent := $(LIB_PKGS)
+PROGRAM_LIBS_update-agent := libcurl jansson libsodium
+PROGRAM_LIBS_dock := libcurl jansson libsodium libarchive zlib
+PROGRAM_LIBS_fleetd := libcurl jansson libsodium
+PROGRAM_LIBS_fleetctl := libcurl jansson libsodium
+PROGRAM_LIBS_berth-provision := libcurl jansson yaml-0.1 zlib
 
 # The shared library, src/lib/*.c, in both flavours, and the host unit tests of
 # tests/c/test-*.c, each linked with the host flavour of the library.
@@ -40,8 +45,11 @@ $(TARGET_OBJ)/%.o: $(TOPDIR)/src/lib/%.c $(LIB_HDRS) $(TOPDIR)/src/src.mk $(call
 		$(foreach p,$(LIB_PACKAGES),$(call pkgstamp,$(p),installed))
 	@mkdir -p $(@D)
 	$(Q)$(TARGET_CC) $(TARGET_CFLAGS) -c -o $@ $<
-$(TARGET_OBJ)/libberth.a: $(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(LIB_SRCS))
-	$(Q)rm -f $@ && ar rcsD $@ $^
+# The archive also depends on the list of sources: a new source file, older
+# than the archive, must still be added to it.
+$(TARGET_OBJ)/libberth.a: $(patsubst $(TOPDIR)/src/lib/%.c,$(TARGET_OBJ)/%.o,$(LIB_SRCS)) \
+		$(call value-file,libberth,$(notdir $(LIB_SRCS)))
+	$(Q)rm -f $@ && ar rcsD $@ $(filter %.o,$^)
 
 .PHONY: host-tests target-lib
 host-tests: $(HOST_TESTS)

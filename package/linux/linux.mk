@@ -1,14 +1,15 @@
 # The Linux kernel, 6.1 longterm series. Built out of tree in build/linux/obj from
-# the base config kernel/berth.config, the board's fragment and any extra fragments,
-# merged onto tinyconfig; scripts/check-kconfig then fails the build if an option
-# the base requires did not survive olddefconfig.
+# the base config kernel/berth.config, what containers need (kernel/containers.config),
+# the board's fragment and any extra fragments, merged onto tinyconfig;
+# scripts/check-kconfig then fails the build if an option they require did not
+# survive olddefconfig.
 LINUX_VERSION := 6.1.176
 LINUX_SOURCE := linux-$(LINUX_VERSION).tar.xz
 LINUX_SITE := https://cdn.kernel.org/pub/linux/kernel/v6.x
 LINUX_DEBIAN := linux
 LINUX_LICENSE := GPL-2.0-only
 LINUX_OBJ = $(LINUX_DIR)/obj
-LINUX_FRAGMENTS := $(TOPDIR)/kernel/berth.config \
+LINUX_FRAGMENTS := $(TOPDIR)/kernel/berth.config $(TOPDIR)/kernel/containers.config \
 	$(call board-path,linux.fragment) \
 	$(call tree-paths,$(BERTH_LINUX_FRAGMENTS))
 LINUX_INPUTS = $(LINUX_FRAGMENTS) $(TOPDIR)/scripts/check-kconfig \

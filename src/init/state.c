@@ -200,8 +200,12 @@ static void grow_filesystem(const char *dev, const char *dir)
 		close(fd);
 }
 
-static void etc_overlay(void)
+/* The writable half of the system on /var: /etc's overlay, and the home
+ * directories that /root and /home link to (the image's / is read-only). */
+static void var_layout(void)
 {
+	mkdir_p("/var/roothome", 0700);
+	mkdir_p("/var/home", 0755);
 	mkdir_p("/var/lib/berth/etc/upper", 0755);
 	mkdir_p("/var/lib/berth/etc/work", 0755);
 	if (mount("overlay", "/etc", "overlay", MS_NOATIME,
@@ -236,7 +240,7 @@ void state_setup(void)
 		}
 		if (mount(sp.dev, "/var", "ext4", MS_NOATIME, NULL) == 0) {
 			grow_filesystem(sp.dev, "/var");
-			etc_overlay();
+			var_layout();
 			return;
 		}
 		snprintf(reason, sizeof reason, "%s (STATE) does not mount: %s; it was left as it is", sp.dev,
@@ -247,5 +251,5 @@ fallback:
 	boot_log("WARNING: %s. /var is a tmpfs: nothing written to /var or /etc survives a reboot", why);
 	if (mount("tmpfs", "/var", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		boot_log("WARNING: no /var: %s", strerror(errno));
-	etc_overlay();
+	var_layout();
 }

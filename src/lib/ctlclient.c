@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-int ctl_call(const char *path, const char *req, int timeout, ctl_sink *sink, void *arg, char *err, size_t errlen)
+int ctl_open(const char *path, const char *req, int timeout, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof sa.sun_path) {
@@ -33,6 +33,14 @@ int ctl_call(const char *path, const char *req, int timeout, ctl_sink *sink, voi
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int ctl_call(const char *path, const char *req, int timeout, ctl_sink *sink, void *arg, char *err, size_t errlen)
+{
+	int fd = ctl_open(path, req, timeout, err, errlen);
+	if (fd < 0)
+		return -1;
 	char buf[4096];
 	int code = -1;
 	size_t have = 0;
@@ -61,4 +69,17 @@ int ctl_call(const char *path, const char *req, int timeout, ctl_sink *sink, voi
 	if (code < 0)
 		snprintf(err, errlen, "no answer from %s", path);
 	return code;
+}
+
+void ctl_collect(const char *text, size_t len, int code, void *arg)
+{
+	(void)code;
+	struct ctl_text *t = arg;
+	char *n = realloc(t->text, t->len + len + 1);
+	if (!n)
+		return;
+	t->text = n;
+	memcpy(t->text + t->len, text, len);
+	t->len += len;
+	t->text[t->len] = '\0';
 }

@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,6 +84,30 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Keeps the answer's headers that callers ask about. */
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_get *g = arg;
+	size_t len = size * n;
+	static const struct { const char *name; size_t off, cap; } keep[] = {
+		{ "www-authenticate:", offsetof(struct http_get, www_auth), sizeof ((struct http_get *)0)->www_auth },
+		{ "content-type:", offsetof(struct http_get, content_type), sizeof ((struct http_get *)0)->content_type },
+	};
+	for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++) {
+		size_t nl = strlen(keep[k].name);
+		if (len > nl && !strncasecmp(p, keep[k].name, nl)) {
+			const char *v = p + nl;
+			size_t vl = len - nl;
+			while (vl && (*v == ' ' || *v == '\t'))
+				v++, vl--;
+			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n'))
+				vl--;
+			snprintf((char *)g + keep[k].off, keep[k].cap, "%.*s", (int)vl, v);
+		}
+	}
+	return len;
+}
+
 int http_get(struct http_get *g, char *err, size_t errlen)
 {
 	static int inited;
@@ -89,6 +115,8 @@ int http_get(struct http_get *g, char *err, size_t errlen)
 		inited = 1;
 	g->body = NULL;
 	g->len = 0;
+	g->status = 0;
+	g->www_auth[0] = g->content_type[0] = '\0';
 	struct sink s = { .g = g, .last = now() };
 	char cerr[CURL_ERROR_SIZE] = "";
 	CURL *c = curl_easy_init();
@@ -113,16 +141,24 @@ int http_get(struct http_get *g, char *err, size_t errlen)
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, g);
+	if (g->cafile)
+		curl_easy_setopt(c, CURLOPT_CAINFO, g->cafile);
 	struct curl_slist *hdr = NULL;
 	if (g->post) {
 		hdr = curl_slist_append(hdr, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, g->post);
 	}
+	for (const char *const *h = g->headers; h && *h; h++)
+		hdr = curl_slist_append(hdr, *h);
+	if (hdr)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	CURLcode r = curl_easy_perform(c);
 	curl_slist_free_all(hdr);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	g->status = code;
 	curl_easy_cleanup(c);
 	if (r == CURLE_OK)
 		return 0;

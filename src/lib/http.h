@@ -17,6 +17,12 @@ struct http_get {
 	uint64_t max_bytes; /* a longer body is an error; 0: no limit */
 	uint64_t rate;      /* bytes per second; 0: no limit */
 	long timeout;       /* seconds for the whole transfer; 0: none */
+	const char *const *headers; /* more request headers, NULL-terminated, or NULL */
+	const char *cafile; /* CA certificates for HTTPS instead of the system's, or NULL */
+	/* Of the answer: */
+	long status;        /* its HTTP status (0: none came) */
+	char www_auth[512]; /* its WWW-Authenticate header, if any */
+	char content_type[128];
 };
 
 /* Returns 0 on a 2xx answer, -1 with ERR ("GET URL: why") otherwise. */

@@ -1,6 +1,8 @@
 /* Unit directories: see unitdirs.h. */
 #include "unitdirs.h"
 
+#include "atomicfile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,45 +28,6 @@ static int valid_unit_name(const char *n)
 	return 1;
 }
 
-/* Reads PATH whole; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_UNIT_FILE) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 4096;
-			char *b = realloc(buf, cap);
-			if (!b)
-				goto fail;
-			buf = b;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return buf ? buf : strdup("");
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
-}
-
 /* Finds the highest-priority file for FILE in DIRS: 1 found, 0 none, -1 masked
  * (a link to /dev/null, as systemd masks units). Other entries are ignored. */
 static int find_file(const char *const *dirs, size_t ndirs, const char *file, char *path, size_t len)
@@ -88,7 +51,7 @@ static struct unit *add(struct unit_set *set, const char *name, const char *path
 {
 	struct unit u;
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = file_read_all(path, MAX_UNIT_FILE, &len);
 	int rc;
 	if (text) {
 		rc = unit_load(&u, name, path, text, len, hostname, machine_id);

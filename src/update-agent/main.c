@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/conf.h"
 #include "../lib/environ.h"
 #include "../lib/mkdirp.h"
 #include "../lib/updatefile.h"
@@ -59,44 +60,6 @@ static const char *const known[] = { "SERVER", "INTERVAL", "REBOOT_STRATEGY", "R
 				     "DOWNLOAD_RATE", "CRITICAL_UNITS", "HEALTH_TIMEOUT", "ETCD_ENDPOINTS",
 				     "LOCK_SLOTS", NULL };
 
-/* Reads one settings file, checks its names, and adds its text to ALL (a
- * later file's settings then win); a missing file is fine. */
-static int read_conf(const char *path, char *all, size_t *used, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : (fprintf(stderr, "update-agent: %s: %s\n", path, strerror(errno)), -1);
-	char buf[8192], err[300];
-	ssize_t n = read(fd, buf, sizeof buf);
-	close(fd);
-	if (n < 0 || n == (ssize_t)sizeof buf || *used + (size_t)n + 1 >= cap) {
-		fprintf(stderr, "update-agent: %s: %s\n", path, n < 0 ? strerror(errno) : "too long");
-		return -1;
-	}
-	struct strv one = { 0 };
-	if (environ_parse_file(&one, buf, (size_t)n, err, sizeof err) < 0) {
-		fprintf(stderr, "update-agent: %s: %s\n", path, err);
-		strv_clear(&one);
-		return -1;
-	}
-	int r = 0;
-	for (size_t k = 0; k < one.n; k++) {
-		size_t nl = strcspn(one.v[k], "=");
-		bool ok = false;
-		for (int j = 0; known[j]; j++)
-			ok |= strlen(known[j]) == nl && !strncmp(known[j], one.v[k], nl);
-		if (!ok) {
-			fprintf(stderr, "update-agent: %s: unknown setting %.*s\n", path, (int)nl, one.v[k]);
-			r = -1;
-		}
-	}
-	strv_clear(&one);
-	memcpy(all + *used, buf, (size_t)n);
-	*used += (size_t)n;
-	all[(*used)++] = '\n';
-	return r;
-}
-
 /* NAME's value (or DFLT) into DST; a value that does not fit is an error. */
 static int copy(char *dst, size_t len, const struct strv *env, const char *name, const char *dflt)
 {
@@ -127,13 +90,9 @@ static void os_release(const char *var, char *out, size_t len)
 static int load_config(struct config *c, char **files, int nfiles)
 {
 	struct strv env = { 0 };
-	static char all[16384];
-	size_t used = 0;
 	int bad = 0;
-	for (int k = 0; k < nfiles; k++)
-		bad |= read_conf(files[k], all, &used, sizeof all);
-	char perr[300];
-	if (!bad && environ_parse_file(&env, all, used, perr, sizeof perr) < 0) {
+	char perr[600];
+	if (conf_load(&env, (const char *const *)files, (size_t)nfiles, known, perr, sizeof perr) < 0) {
 		fprintf(stderr, "update-agent: %s\n", perr);
 		bad = 1;
 	}

@@ -23,7 +23,7 @@ assert_not_contains "$T/build.log" ">>> linux"
 assert_not_contains "$T/build.log" ">>> busybox"
 assert_contains "$out/images/post-image.done" "disk.img"
 
-qemu_start_cmd make --no-print-directory -C "$TOPDIR" O="$out" run RUN_SSH_PORT=$((20000 + $$ % 20000))
+qemu_start_cmd make --no-print-directory -C "$TOPDIR" O="$out" run RUN_SSH_PORT=$(free_ports 1)
 qemu_wait "berth: ready" 90
 assert_contains "$QEMU_OUT" "berth-init: greeter.service: started"
 # The service's output is in its log, and in its file under /var/log.

@@ -11,7 +11,7 @@ V2=$(next_version 1)
 mkversion "$V2"
 update_server
 
-port=$((30000 + $$ % 20000))
+port=$(free_ports 2)
 ep=http://127.0.0.1:$port
 etcd --name lock-test --data-dir "$T/etcd" --listen-client-urls "$ep" --advertise-client-urls "$ep" \
 	--listen-peer-urls "http://127.0.0.1:$((port + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((port + 1))" \

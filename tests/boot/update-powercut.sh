@@ -18,9 +18,20 @@ url() { echo "$UPDATE_URL/$BERTH_BOARD/berth-$BERTH_BOARD-$1.update"; }
 cp --sparse=always "$IMAGES_DIR/disk.img" "$T/disk.img"
 boot_disk "$T/disk.img"
 wait_ready 1
-# Slow writes (5 MiB at 1 MiB/s), so that the cuts spread over the whole update.
+# Slow writes (1 MiB/s), so that the cuts spread over the whole update.
 qemu_run "printf 'WRITE_RATE=1M\n' > /etc/berth/update.conf"
-running=$V1
+# How long an update takes here, from the apply to the reboot into it: one
+# whole update, timed (it grows with the image and with the machine).
+agent_restart
+t0=$(date +%s%N)
+qemu_send "initctl log -f -n 0 update-agent.service & updatectl apply --allow-downgrade $(url "$V2")"
+qemu_wait "update-agent.servic: rebooting into the update" 180
+# The cuts spread over that, plus the reboot and the trial boot (about 5 s).
+span=$(( ($(date +%s%N) - t0) / 1000000 + 5000 ))
+wait_ready 2 180
+until_says trial "updatectl status | grep -F 'version $V2,' | grep -o 'good\$'" good
+running=$V2
+echo "an update takes $((span - 5000)) ms to the reboot: cuts within ${span} ms"
 phases=
 for i in $(seq "$runs"); do
 	target=$V2
@@ -30,10 +41,9 @@ for i in $(seq "$runs"); do
 	# (from what the console says after this line).
 	from=$(($(wc -l < "$QEMU_OUT") + 1))
 	qemu_send "initctl log -f -n 0 update-agent.service & updatectl apply --allow-downgrade $(url "$target")"
-	# A moment within the update: 0 to 16 s (under TCG: the download takes about
-	# 1 s, the checks 6, the write 5, the read-back 1, then the reboot), each run
-	# at random within its own share of that span, so that the runs cover it.
-	ms=$(( (i - 1) * 16000 / runs + $(od -An -tu4 -N4 /dev/urandom | tr -d ' ') % (16000 / runs) ))
+	# A moment within the update, each run at random within its own share of
+	# the span, so that the runs cover it.
+	ms=$(( (i - 1) * span / runs + $(od -An -tu4 -N4 /dev/urandom | tr -d ' ') % (span / runs) ))
 	sleep "$(echo "scale=3; $ms / 1000" | bc)"
 	kill -9 "$QEMU_PID" 2>/dev/null
 	wait "$QEMU_PID" 2>/dev/null

@@ -107,3 +107,96 @@ PY
 	ok "an untrusted certificate is refused"
 }
 if command -v openssl >/dev/null; then https_check; else echo "note: no openssl: HTTPS not checked"; fi
+
+# libarchive with zlib: a gzip-compressed tar, as an OCI image layer is, made
+# here by Python's tarfile (pax headers: a long UTF-8 name, an extended
+# attribute; a whiteout, an opaque marker, links, a 1 MiB file, a '..' name),
+# listed and extracted by a static probe that registers the tar formats and
+# gzip only, as dock will.
+for p in zlib libarchive; do
+	[ -f "$O/build/$p/.stamp_installed" ] || fail "$p is not built (make $p)"
+done
+# shellcheck disable=SC2086
+aflags=$(env $TARGET_PKG_CONFIG --static --cflags --libs libarchive) ||
+	fail "pkg-config found no libarchive in the sysroot"
+echo "pkg-config: $aflags"
+case " $aflags " in *" -larchive -lz "*) ;; *) fail "libarchive's static flags do not end with zlib";; esac
+# shellcheck disable=SC2086
+$TARGET_CC $TARGET_CFLAGS -o "$T/archive-probe" "$TOPDIR/tests/data/archive-probe.c" $aflags $TARGET_LDFLAGS ||
+	fail "libarchive did not link"
+file "$T/archive-probe" | tee "$T/archive-file.txt"
+assert_contains "$T/archive-file.txt" "statically linked"
+ok "archive-probe (libarchive: tar, gzip, extraction): $(stat -c %s "$T/archive-probe") bytes"
+python3 - "$T/layer.tar.gz" "$T/big" <<'PY' || fail "could not make the test layer"
+import io, os, sys, tarfile
+big = os.urandom(1 << 20)
+open(sys.argv[2], "wb").write(big)
+def add(tf, name, kind=tarfile.REGTYPE, data=b"", mode=0o644, **kw):
+    ti = tarfile.TarInfo(name)
+    ti.type, ti.mode, ti.mtime = kind, mode, 1700000000
+    for k, v in kw.items():
+        setattr(ti, k, v)
+    ti.size = len(data) if kind == tarfile.REGTYPE else 0
+    tf.addfile(ti, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT) as tf:
+    add(tf, "etc", tarfile.DIRTYPE, mode=0o755)
+    add(tf, "etc/hostname", data=b"berth\n")
+    add(tf, "etc/localtime", tarfile.SYMTYPE, mode=0o777, linkname="/usr/share/zoneinfo/UTC")
+    add(tf, "etc/hostname.bak", tarfile.LNKTYPE, linkname="etc/hostname")
+    add(tf, "etc/.wh.motd", mode=0)
+    add(tf, "var", tarfile.DIRTYPE, mode=0o755)
+    add(tf, "var/.wh..wh..opq", mode=0)
+    add(tf, "usr", tarfile.DIRTYPE, mode=0o755)
+    add(tf, "usr/bin", tarfile.DIRTYPE, mode=0o755)
+    add(tf, "usr/bin/ping", data=b"\x7fELF", mode=0o755,
+        pax_headers={"SCHILY.xattr.user.berth": "layer-xattr"})
+    add(tf, "usr/share", tarfile.DIRTYPE, mode=0o755)
+    add(tf, "usr/share/ünïcødé-" + "x" * 120 + ".txt", data=b"long utf-8 name\n")
+    add(tf, "usr/share/big", data=big)
+    add(tf, "../escape", data=b"outside\n")
+PY
+"$T/archive-probe" "$T/layer.tar.gz" > "$T/list.txt" || { cat "$T/list.txt"; fail "archive-probe could not list the layer"; }
+cat "$T/list.txt"
+# zlib and nothing else: no other compression library was linked in.
+grep -q '^version=libarchive 3\.6\.2 zlib/1\.2\.13 zlib=1\.2\.13$' "$T/list.txt" ||
+	fail "libarchive is not 3.6.2 with zlib 1.2.13 alone"
+ok "libarchive 3.6.2 with zlib 1.2.13 alone"
+assert_contains "$T/list.txt" "entries=14 refused=0 filter=gzip format=POSIX pax interchange format"
+assert_contains "$T/list.txt" "- 0644 6 etc/hostname"
+assert_contains "$T/list.txt" "l 0777 0 etc/localtime -> /usr/share/zoneinfo/UTC"
+assert_contains "$T/list.txt" "h 0644 0 etc/hostname.bak => etc/hostname"
+assert_contains "$T/list.txt" "- 0000 0 etc/.wh.motd"
+assert_contains "$T/list.txt" "- 0000 0 var/.wh..wh..opq"
+assert_contains "$T/list.txt" "- 0755 4 usr/bin/ping xattr:user.berth=layer-xattr"
+assert_contains "$T/list.txt" "- 0644 16 usr/share/ünïcødé-$(printf '%120s' '' | tr ' ' x).txt"
+assert_contains "$T/list.txt" "- 0644 1048576 usr/share/big"
+assert_not_contains "$T/list.txt" "warning="
+# Extraction: the files as they were, the links, and nothing outside the root.
+mkdir -p "$T/root/in"
+"$T/archive-probe" "$T/layer.tar.gz" "$T/root/in" > "$T/extract.txt" || { cat "$T/extract.txt"; fail "archive-probe could not extract the layer"; }
+assert_contains "$T/extract.txt" "refused ../escape: Path contains '..'"
+assert_contains "$T/extract.txt" "entries=14 refused=1"
+[ ! -e "$T/root/escape" ] || fail "an entry named ../escape was written outside the root"
+cmp "$T/big" "$T/root/in/usr/share/big" || fail "the 1 MiB file did not come out as it went in"
+[ "$(cat "$T/root/in/etc/hostname")" = berth ] || fail "etc/hostname is not as it was"
+[ "$(readlink "$T/root/in/etc/localtime")" = /usr/share/zoneinfo/UTC ] || fail "etc/localtime is not the symlink"
+[ "$(stat -c %i "$T/root/in/etc/hostname")" = "$(stat -c %i "$T/root/in/etc/hostname.bak")" ] ||
+	fail "etc/hostname.bak is not a hard link to etc/hostname"
+[ "$(stat -c %a "$T/root/in/usr/bin/ping")" = 755 ] || fail "usr/bin/ping lost its mode"
+ok "the layer extracted as it was made, and nothing outside the root"
+# A truncated layer is an error, not a short listing.
+head -c 600000 "$T/layer.tar.gz" > "$T/truncated.tar.gz"
+if "$T/archive-probe" "$T/truncated.tar.gz" > "$T/truncated.txt"; then
+	fail "a truncated layer was read to its end"
+fi
+assert_contains "$T/truncated.txt" "read=Truncated input file"
+# The host flavour: the same probe against the host's libarchive, under the
+# sanitizers, lists the same entries.
+host_aflags=$(pkg-config --libs libarchive zlib) || fail "no libarchive or zlib on the host (scripts/host-deps)"
+# shellcheck disable=SC2086
+$HOST_SAN_CC $HOST_SAN_CFLAGS -o "$T/archive-probe-host" "$TOPDIR/tests/data/archive-probe.c" \
+	$HOST_SAN_LDFLAGS $host_aflags || fail "the host flavour did not link libarchive"
+"$T/archive-probe-host" "$T/layer.tar.gz" > "$T/list-host.txt" || { cat "$T/list-host.txt"; fail "the host probe failed"; }
+sed 1d "$T/list.txt" > "$T/entries.txt" && sed 1d "$T/list-host.txt" > "$T/entries-host.txt"
+cmp "$T/entries.txt" "$T/entries-host.txt" || { diff "$T/entries.txt" "$T/entries-host.txt"; fail "the host flavour lists the layer differently"; }
+ok "the host flavour (the host's libarchive, sanitizers) lists the same entries"

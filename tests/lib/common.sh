@@ -44,6 +44,26 @@ http_serve() {
 	fail "the test HTTP server did not start"
 }
 
+# free_ports N: prints the first of N consecutive ports that nothing on this
+# machine uses now, below the kernel's ephemeral range (where a client's
+# outgoing connection could take a port between the pick and the bind).
+free_ports() {
+	_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	_span=$((_lo - 10000 - $1))
+	_used=$(cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null |
+		awk 'NR > 1 { split($2, a, ":"); p = 0
+			for (i = 1; i <= length(a[2]); i++) p = p * 16 + index("0123456789ABCDEF", substr(a[2], i, 1)) - 1
+			print p }' | sort -u)
+	_try=0
+	while [ $_try -lt 200 ]; do
+		_b=$((10000 + ($$ * 7 + _try * 97) % _span))
+		_clash=$(printf '%s\n' "$_used" | awk -v b="$_b" -v n="$1" '$1 >= b && $1 < b + n' | head -n 1)
+		[ -z "$_clash" ] && { echo "$_b"; return 0; }
+		_try=$((_try + 1))
+	done
+	fail "no $1 free ports below $_lo"
+}
+
 # A loopback URL where nothing listens: an upstream that is down.
 DEAD_URL=http://127.0.0.1:9/none
 
@@ -72,4 +92,13 @@ clone_build() {
 		--exclude '/.stamp_rootfs' --exclude '/.stamp_images' "$O/build/" "$1/build/"
 	cp -a --sparse=always "$O/images" "$1/images"
 	cp "$O/.config" "$1/.config"
+}
+# clone_src OUT PKG...: the clone gets PKG's extracted source too (clone_build
+# copies none), for a package the clone configures again (the kernel of
+# another board).
+clone_src() {
+	_o=$1; shift
+	for _p; do
+		rsync -a "$O/build/$_p/src/" "$_o/build/$_p/src/" || fail "cannot copy $_p's source"
+	done
 }

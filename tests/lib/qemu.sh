@@ -24,7 +24,7 @@ qemu_start() {
 # qemu_make_run TARGET [VAR=VALUE...]: `make TARGET` (run, run-efi), as a user would.
 qemu_make_run() {
 	qemu_start_cmd make --no-print-directory -C "$TOPDIR" O="$O" "$@" \
-		RUN_SSH_PORT=$((20000 + $$ % 20000))
+		RUN_SSH_PORT=$(free_ports 1)
 }
 
 # qemu_wait TEXT [SECONDS]: waits until TEXT appears on the console.

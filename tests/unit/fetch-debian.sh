@@ -20,3 +20,13 @@ echo "faeeb244c35a348a334f4a59e44626ee870fb07b6884d68c10ae8bc19f83a694  $T/dl/bu
 etc_after=$(find /etc/apt -type f -exec sha256sum {} + 2>/dev/null | sort)
 [ "$etc_before" = "$etc_after" ] || fail "/etc/apt was modified"
 ok "/etc/apt unchanged"
+
+# A repack whose Debian version marks it (zlib's 1:1.2.13.dfsg-1) counts as
+# upstream's 1.2.13, and its orig is taken under the name it is pinned by.
+if ! DL_DIR=$T/dl tmake zlib-source ZLIB_SITE=$DEAD_URL >"$T/zlib.log" 2>&1; then
+	cat "$T/zlib.log"
+	fail "make zlib-source failed"
+fi
+assert_contains "$T/zlib.log" "Downloaded zlib_1.2.13.dfsg.orig.tar.bz2 from"
+assert_contains "$T/zlib.log" "zlib_1.2.13.dfsg.orig.tar.bz2 (sha256 ok)"
+[ -f "$T/dl/zlib/zlib_1.2.13.dfsg.orig.tar.bz2" ] || fail "the orig is not in DL_DIR under its own name"

@@ -15,7 +15,7 @@ bad() { # SETTINGS EXPECTED-MESSAGE
 	fi
 	assert_contains "$T/out" "$2"
 }
-bad "COLOUR=blue" "update-agent: $T/bad.conf: unknown setting COLOUR"
+bad "COLOUR=blue" "update-agent: $T/bad.conf: line 2: unknown setting COLOUR"
 bad "REBOOT_STRATEGY=sometimes" "REBOOT_STRATEGY=sometimes: not reboot, etcd-lock or off"
 bad "WRITE_RATE=fast" "WRITE_RATE=fast: not a rate"
 bad "DOWNLOAD_RATE=5T" "DOWNLOAD_RATE=5T: not a rate"

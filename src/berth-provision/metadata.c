@@ -1,0 +1,233 @@
+/* The platforms' own documents about a node: DigitalOcean's metadata
+ * (v1.json), OpenStack's meta_data.json and network_data.json (ConfigDrive),
+ * NoCloud's meta-data. What they give: a host name, SSH keys, the user data,
+ * and static addresses, as lines of /etc/berth/network.conf:
+ *   address MAC ADDRESS/PREFIX
+ *   gateway MAC ADDRESS
+ *   dns ADDRESS */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "provision.h"
+
+static int load(const char *text, size_t len, json_t **root, char *err)
+{
+	json_error_t je;
+	*root = json_loadb(text, len, 0, &je);
+	if (!*root || !json_is_object(*root)) {
+		snprintf(err, ERRLEN, "line %d, column %d: %s", je.line, je.column,
+			 *root ? "not a JSON object" : je.text);
+		json_decref(*root);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void set_hostname(struct node_meta *m, const char *h)
+{
+	if (h && *h && !m->hostname)
+		m->hostname = strdup(h);
+}
+
+/* A dotted netmask's prefix length, or -1 if it is not a netmask. */
+static int prefix_of(const char *mask)
+{
+	struct in_addr a;
+	if (!mask || inet_pton(AF_INET, mask, &a) != 1)
+		return -1;
+	unsigned v = ntohl(a.s_addr), n = 0;
+	while (n < 32 && (v & (1u << (31 - n))))
+		n++;
+	return (v << n & 0xffffffffu) == 0 || n == 32 ? (int)n : -1;
+}
+
+static int add_line(struct node_meta *m, const char *kind, const char *mac, const char *val, char *err)
+{
+	struct in_addr a;
+	char addr[64], line[200];
+	snprintf(addr, sizeof addr, "%s", val);
+	char *slash = strchr(addr, '/');
+	if (slash)
+		*slash = '\0';
+	if (inet_pton(AF_INET, addr, &a) != 1) {
+		snprintf(err, ERRLEN, "%s: not an IPv4 address: %s", kind, val);
+		return -1;
+	}
+	if (mac)
+		snprintf(line, sizeof line, "%s %s %s", kind, mac, val);
+	else
+		snprintf(line, sizeof line, "%s %s", kind, val);
+	if (!strv_contains(&m->network, line))
+		strv_add(&m->network, line);
+	return 0;
+}
+
+/* An address (and gateway) of interface MAC from an object with ADDR, MASK
+ * and GW members (names differ between the platforms). */
+static int add_ipv4(struct node_meta *m, const char *mac, json_t *o, const char *addr_key, const char *mask_key,
+		    const char *gw_key, char *err)
+{
+	const char *ip = str(o, addr_key), *mask = str(o, mask_key), *gw = gw_key ? str(o, gw_key) : NULL;
+	if (!ip)
+		return 0;
+	int prefix = prefix_of(mask);
+	if (prefix < 0) {
+		snprintf(err, ERRLEN, "%s: not a netmask: %s", mask_key, mask ? mask : "(none)");
+		return -1;
+	}
+	char cidr[80];
+	snprintf(cidr, sizeof cidr, "%s/%d", ip, prefix);
+	if (add_line(m, "address", mac, cidr, err) < 0 || (gw && *gw && add_line(m, "gateway", mac, gw, err) < 0))
+		return -1;
+	return 0;
+}
+
+static void add_key(struct node_meta *m, const char *k)
+{
+	if (k && *k && !strchr(k, '\n') && !strv_contains(&m->keys, k))
+		strv_add(&m->keys, k);
+}
+
+int meta_digitalocean(const char *text, size_t len, struct node_meta *m, char *err)
+{
+	json_t *root;
+	if (load(text, len, &root, err) < 0)
+		return -1;
+	set_hostname(m, str(root, "hostname"));
+	const char *ud = str(root, "user_data");
+	if (ud && !m->user_data) {
+		m->user_data = strdup(ud);
+		m->user_len = strlen(ud);
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(root, "public_keys"), i, v) add_key(m, json_string_value(v));
+	int rc = 0;
+	/* interfaces: {"public": [...], "private": [...]}, each with its MAC, its
+	 * ipv4 and, on the public one, the anchor address (for reserved IPs). */
+	const char *kind;
+	json_t *list;
+	json_object_foreach(json_object_get(root, "interfaces"), kind, list) {
+		json_array_foreach(list, i, v) {
+			const char *mac = str(v, "mac");
+			if (!mac)
+				continue;
+			if (add_ipv4(m, mac, json_object_get(v, "ipv4"), "ip_address", "netmask", "gateway", err) < 0 ||
+			    add_ipv4(m, mac, json_object_get(v, "anchor_ipv4"), "ip_address", "netmask", NULL, err) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	json_array_foreach(json_object_get(json_object_get(root, "dns"), "nameservers"), i, v) {
+		if (rc == 0 && json_is_string(v) && add_line(m, "dns", NULL, json_string_value(v), err) < 0)
+			rc = -1;
+	}
+	json_decref(root);
+	return rc;
+}
+
+int meta_openstack(const char *text, size_t len, struct node_meta *m, char *err)
+{
+	json_t *root;
+	if (load(text, len, &root, err) < 0) {
+		char why[ERRLEN];
+		snprintf(why, sizeof why, "meta_data.json: %s", err);
+		snprintf(err, ERRLEN, "%s", why);
+		return -1;
+	}
+	set_hostname(m, str(root, "hostname"));
+	const char *name;
+	json_t *v;
+	json_object_foreach(json_object_get(root, "public_keys"), name, v) add_key(m, json_string_value(v));
+	size_t i;
+	json_array_foreach(json_object_get(root, "keys"), i, v) add_key(m, str(v, "data"));
+	json_decref(root);
+	return 0;
+}
+
+/* network_data.json: links (MACs by id), networks (ipv4 on a link, with
+ * routes), services (dns). ipv4_dhcp networks are what the node does anyway. */
+int meta_openstack_network(const char *text, size_t len, struct node_meta *m, char *err)
+{
+	json_t *root;
+	int rc = load(text, len, &root, err);
+	size_t i, j;
+	json_t *n, *r;
+	json_array_foreach(rc == 0 ? json_object_get(root, "networks") : NULL, i, n) {
+		const char *type = str(n, "type"), *link = str(n, "link"), *mac = NULL;
+		if (!type || strcmp(type, "ipv4"))
+			continue;
+		json_t *l;
+		json_array_foreach(json_object_get(root, "links"), j, l) {
+			if (link && str(l, "id") && !strcmp(str(l, "id"), link))
+				mac = str(l, "ethernet_mac_address");
+		}
+		if (!mac) {
+			snprintf(err, ERRLEN, "networks[%zu]: link %s has no MAC address", i, link ? link : "(none)");
+			rc = -1;
+			break;
+		}
+		if ((rc = add_ipv4(m, mac, n, "ip_address", "netmask", NULL, err)) < 0)
+			break;
+		json_array_foreach(json_object_get(n, "routes"), j, r) {
+			const char *net = str(r, "network"), *gw = str(r, "gateway");
+			if (net && gw && !strcmp(net, "0.0.0.0") && (rc = add_line(m, "gateway", mac, gw, err)) < 0)
+				break;
+		}
+		if (rc < 0)
+			break;
+	}
+	json_array_foreach(rc == 0 ? json_object_get(root, "services") : NULL, i, n) {
+		const char *type = str(n, "type"), *a = str(n, "address");
+		if (type && !strcmp(type, "dns") && a && strchr(a, '.') && (rc = add_line(m, "dns", NULL, a, err)) < 0)
+			break;
+	}
+	json_decref(root);
+	if (rc < 0) {
+		char why[ERRLEN];
+		snprintf(why, sizeof why, "network_data.json: %s", err);
+		snprintf(err, ERRLEN, "%s", why);
+	}
+	return rc;
+}
+
+/* NoCloud's meta-data: a YAML mapping; local-hostname is what Berth uses. */
+int meta_nocloud(const char *text, size_t len, struct node_meta *m, char *err)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int rc = 0;
+	if (!yaml_parser_load(&p, &doc)) {
+		snprintf(err, ERRLEN, "meta-data: line %zu: %s", p.problem_mark.line + 1,
+			 p.problem ? p.problem : "not valid YAML");
+		yaml_parser_delete(&p);
+		return -1;
+	}
+	yaml_node_t *top = yaml_document_get_root_node(&doc);
+	if (top && top->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *e = top->data.mapping.pairs.start; e < top->data.mapping.pairs.top; e++) {
+			yaml_node_t *k = yaml_document_get_node(&doc, e->key), *v = yaml_document_get_node(&doc, e->value);
+			if (k && v && k->type == YAML_SCALAR_NODE && v->type == YAML_SCALAR_NODE &&
+			    !strcmp((char *)k->data.scalar.value, "local-hostname"))
+				set_hostname(m, (char *)v->data.scalar.value);
+		}
+	} else if (top) {
+		snprintf(err, ERRLEN, "meta-data: line %zu: not a mapping", top->start_mark.line + 1);
+		rc = -1;
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	return rc;
+}

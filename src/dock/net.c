@@ -1,0 +1,290 @@
+/* Container networking: see net.h. --net bridge (the default): a bridge dock0
+ * (172.17.0.1/16) on the node, and per container a network namespace
+ * (/run/dock/netns/ID, bind-mounted so that runc joins it), a veth pair (eth0
+ * inside, vdID outside on dock0), the next free address and a default route
+ * through the bridge. nftables table "ip dock": outbound traffic masqueraded,
+ * and published ports DNATed from the node's own addresses through a map,
+ * one element per port, removed with the container. */
+#define _GNU_SOURCE /* setns, unshare */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/mkdirp.h"
+#include "../lib/netlink.h"
+
+#define BRIDGE "dock0"
+#define NFT "/usr/sbin/nft"
+
+static const char base_rules[] =
+	"table ip dock {\n"
+	"  map ports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+	"  chain pre { type nat hook prerouting priority -100; fib daddr type local "
+	"dnat ip to meta l4proto . th dport map @ports; }\n"
+	"  chain out { type nat hook output priority -100; ip daddr != 127.0.0.0/8 fib daddr type local "
+	"dnat ip to meta l4proto . th dport map @ports; }\n"
+	"  chain post { type nat hook postrouting priority 100; ip saddr 172.17.0.0/16 "
+	"oifname != \"" BRIDGE "\" masquerade; }\n"
+	"}\n";
+
+/* Feeds SCRIPT to nft -f -; its complaint into ERR. */
+static int nft(const char *script, char *err)
+{
+	int in[2], out[2];
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(err, ERRLEN, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execl(NFT, "nft", "-f", "-", (char *)NULL);
+		fprintf(stderr, "cannot run " NFT ": %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	signal(SIGPIPE, SIG_IGN);
+	if (write(in[1], script, strlen(script)) < 0) { /* nft died: its status says why */ }
+	close(in[1]);
+	char msg[2048];
+	ssize_t n, got = 0;
+	while ((n = read(out[0], msg + got, sizeof msg - 1 - (size_t)got)) > 0)
+		got += n;
+	msg[got] = '\0';
+	close(out[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	snprintf(err, ERRLEN, "nftables: %s", *msg ? msg : "nft failed");
+	return -1;
+}
+
+static int write_proc(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = write(fd, v, strlen(v)) < 0 ? -1 : 0;
+	close(fd);
+	return rc;
+}
+
+/* dock0, forwarding and the table, once per boot. */
+static int bridge_ready(char *err)
+{
+	struct in_addr gw = { htonl(0xac110001) };
+	if (nl_bridge_add(BRIDGE, err, ERRLEN) < 0 || nl_addr_add(BRIDGE, gw, 16, err, ERRLEN) < 0 ||
+	    nl_link_set(BRIDGE, 1, NULL, err, ERRLEN) < 0)
+		return -1;
+	if (write_proc("/proc/sys/net/ipv4/ip_forward", "1") < 0) {
+		snprintf(err, ERRLEN, "cannot turn on IPv4 forwarding: %s", strerror(errno));
+		return -1;
+	}
+	char p[300];
+	snprintf(p, sizeof p, "%s/nft-ready", conf.run);
+	if (access(p, F_OK) == 0)
+		return 0;
+	if (nft("add table ip dock\ndelete table ip dock\n", err) < 0 || nft(base_rules, err) < 0)
+		return -1;
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+struct used {
+	unsigned char taken[256];
+};
+
+static int mark(struct container *c, void *arg)
+{
+	struct used *u = arg;
+	const char *ip = json_string_value(json_object_get(c->state, "ip"));
+	struct in_addr a;
+	if (ip && strcmp(container_status(c), "exited") && inet_pton(AF_INET, ip, &a) == 1)
+		u->taken[ntohl(a.s_addr) & 0xff] = 1;
+	return 0;
+}
+
+/* Runs FN(ARG) in the network namespace of NS_FD (-1: a new one), then
+ * returns dock to its own. */
+static int in_netns(int ns_fd, int (*fn)(void *arg, char *err), void *arg, char *err)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || (ns_fd >= 0 ? setns(ns_fd, CLONE_NEWNET) : unshare(CLONE_NEWNET)) < 0) {
+		snprintf(err, ERRLEN, "%s network namespace: %s", ns_fd >= 0 ? "entering the container's" : "a new",
+			 strerror(errno));
+		if (self >= 0)
+			close(self);
+		return -1;
+	}
+	int rc = fn(arg, err);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		snprintf(err, ERRLEN, "back to the node's network namespace: %s", strerror(errno));
+		rc = -1;
+	}
+	close(self);
+	return rc;
+}
+
+/* In a new namespace: keep it at PATH (a bind mount), for runc to join. */
+static int keep_netns(void *path, char *err)
+{
+	if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	snprintf(err, ERRLEN, "bind %s: %s", (char *)path, strerror(errno));
+	return -1;
+}
+
+static int netns_new(const char *path, char *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, ERRLEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return in_netns(-1, keep_netns, (void *)path, err);
+}
+
+/* Inside the container's namespace: lo and eth0 up, the address, the route. */
+static int configure(void *arg, char *err)
+{
+	struct in_addr ip = *(struct in_addr *)arg, gw = { htonl(0xac110001) };
+	return nl_link_set("lo", 1, NULL, err, ERRLEN) < 0 || nl_link_set("eth0", 1, NULL, err, ERRLEN) < 0 ||
+	       nl_addr_add("eth0", ip, 16, err, ERRLEN) < 0 || nl_route_default(gw, err, ERRLEN) < 0 ? -1 : 0;
+}
+
+/* -p [IP:]HOST:CTR[/tcp|/udp] as an nftables map element. */
+static int port_element(const char *spec, const char *ip, char *out, size_t len, char *key, size_t klen, char *err)
+{
+	char buf[128], proto[8] = "tcp";
+	snprintf(buf, sizeof buf, "%s", spec);
+	char *slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		snprintf(proto, sizeof proto, "%s", slash + 1);
+	}
+	char *c = strrchr(buf, ':');
+	char *end1, *end2;
+	long h = c ? strtol(buf, &end1, 10) : -1, t = c ? strtol(c + 1, &end2, 10) : -1;
+	if (!c || *end1 != ':' || *end2 || h < 1 || h > 65535 || t < 1 || t > 65535 ||
+	    (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
+		snprintf(err, ERRLEN, "-p %s: expected HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
+		return -1;
+	}
+	snprintf(key, klen, "%s . %ld", proto, h);
+	snprintf(out, len, "%s . %ld : %s . %ld", proto, h, ip, t);
+	return 0;
+}
+
+int net_setup(struct container *c, const struct run_opts *o, char *err)
+{
+	if (strcmp(o->net, "bridge"))
+		return 0;
+	if (mkdir_p(conf.run, 0700) < 0 || bridge_ready(err) < 0)
+		return -1;
+	struct used u = { 0 };
+	container_each(mark, &u);
+	int host = 2;
+	while (host < 255 && u.taken[host])
+		host++;
+	if (host == 255) {
+		snprintf(err, ERRLEN, "no free address on %s (172.17.0.2-254)", BRIDGE);
+		return -1;
+	}
+	struct in_addr ip = { htonl(0xac110000 | (unsigned)host) };
+	char ips[32], ns[400], veth[16];
+	inet_ntop(AF_INET, &ip, ips, sizeof ips);
+	snprintf(ns, sizeof ns, "%s/netns", conf.run);
+	mkdir_p(ns, 0700);
+	snprintf(ns, sizeof ns, "%s/netns/%.12s", conf.run, c->id);
+	snprintf(veth, sizeof veth, "vd%.8s", c->id);
+	json_object_set_new(c->state, "ip", json_string(ips));
+	json_object_set_new(c->state, "netns", json_string(ns));
+	json_object_set_new(c->state, "veth", json_string(veth));
+	if (netns_new(ns, err) < 0)
+		return -1;
+	int nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	int rc = nsfd < 0 || nl_veth_add(veth, "eth0", nsfd, err, ERRLEN) < 0 ||
+		 nl_link_set(veth, 1, BRIDGE, err, ERRLEN) < 0 || in_netns(nsfd, configure, &ip, err) < 0 ? -1 : 0;
+	if (nsfd >= 0)
+		close(nsfd);
+	if (rc < 0 || o->ports.n == 0)
+		return rc;
+	/* Every -p checked before any is recorded as this container's: the
+	 * teardown of a failed run removes only what it recorded. */
+	json_t *keys = json_array();
+	char script[8192] = "add element ip dock ports { ", el[128], key[64];
+	for (size_t i = 0; i < o->ports.n; i++) {
+		if (port_element(o->ports.v[i], ips, el, sizeof el, key, sizeof key, err) < 0) {
+			json_decref(keys);
+			return -1;
+		}
+		json_array_append_new(keys, json_string(key));
+		snprintf(script + strlen(script), sizeof script - strlen(script), "%s%s", i ? ", " : "", el);
+	}
+	strcat(script, " }\n");
+	if (nft(script, err) < 0) {
+		json_decref(keys); /* not ours: another container's port, most likely */
+		if (strstr(err, "File exists"))
+			snprintf(err, ERRLEN, "a port of -p is already published by another container");
+		return -1;
+	}
+	json_object_set_new(c->state, "ports", keys);
+	return 0;
+}
+
+int net_resolv_conf(struct container *c, const struct run_opts *o, char *err)
+{
+	char text[4096] = "";
+	if (strcmp(o->net, "none")) {
+		FILE *f = fopen("/etc/resolv.conf", "re");
+		size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+		text[n] = '\0';
+		if (f)
+			fclose(f);
+	}
+	char p[700];
+	snprintf(p, sizeof p, "%s/resolv.conf", c->dir);
+	return write_file_atomic(p, text, strlen(text), err);
+}
+
+void net_teardown(struct container *c)
+{
+	char err[ERRLEN];
+	json_t *keys = json_object_get(c->state, "ports"), *k;
+	size_t i;
+	if (json_array_size(keys)) {
+		char script[4096] = "delete element ip dock ports { ";
+		json_array_foreach(keys, i, k)
+			snprintf(script + strlen(script), sizeof script - strlen(script), "%s%s", i ? ", " : "",
+				 json_string_value(k));
+		strcat(script, " }\n");
+		nft(script, err);
+		json_object_del(c->state, "ports");
+	}
+	const char *veth = json_string_value(json_object_get(c->state, "veth"));
+	if (veth)
+		nl_link_del(veth, err, sizeof err);
+	const char *ns = json_string_value(json_object_get(c->state, "netns"));
+	if (ns) {
+		umount2(ns, MNT_DETACH);
+		unlink(ns);
+	}
+}

@@ -1,0 +1,16 @@
+#include "msg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *msg_program = "berth";
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", msg_program);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

@@ -1,0 +1,169 @@
+#!/bin/sh
+# Containers with dock and runc on a booted image: images the test builds
+# itself (an OCI image layout and a docker save archive, from BusyBox) are
+# fetched over HTTP and loaded; dock run prints the container's output and
+# returns its exit code; the image's Env, WorkingDir and Cmd are defaults and
+# -e, -w, -u, --entrypoint and --read-only change them; Docker's capability
+# set and seccomp filter apply; a detached container is listed, exec'd into,
+# logged, stopped and removed; a container over --memory is killed by the OOM
+# killer and dock ps -a says so; --pids-limit and --cpus reach its cgroup; a
+# container on the bridge reaches a server on the host through NAT, and one
+# with -p is reached from the host through QEMU's port forward; a
+# unit whose ExecStart is dock run starts and stops with initctl, leaving
+# nothing running; dock pull gets images from real registries (Debian's
+# docker-registry, filled by skopeo) over HTTP and HTTPS.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+. "$TOPDIR/tests/lib/oci.sh"
+# A failure shows the console's last lines, where the guest said why.
+fail() { [ ! -f "$QEMU_OUT" ] || tail -n 40 "$QEMU_OUT" | tr -d '\r' >&2; echo "FAIL: $*" >&2; exit 1; }
+[ -f "$IMAGES_DIR/disk.qcow2" ] || fail "no $IMAGES_DIR/disk.qcow2: build first (make)"
+bb=$O/build/busybox/dest/bin/busybox
+[ -x "$bb" ] || fail "no BusyBox at $bb"
+
+# The images: BusyBox, a passwd with a user, and each its own config.
+root=$T/rootfs
+mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/srv"
+cp "$bb" "$root/bin/busybox"
+for a in sh echo cat ls sleep env id pwd dd head grep wget httpd hostname ip tr sed mkdir mount; do ln -s busybox "$root/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\nweb:x:1000:1000:web:/srv:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\nweb:x:1000:\n' > "$root/etc/group"
+echo "served by dock" > "$root/srv/index.html"
+mkdir -p "$T/www"
+echo "nat works" > "$T/www/nat.txt"
+oci_layout "$root" "$T/www/hello.tar" hello:1 \
+	'{"Cmd":["/bin/sh","-c","echo hello from $GREETING in $(pwd) as $(id -u); exit 3"],"Env":["GREETING=dock"],"WorkingDir":"/srv"}'
+docker_archive "$root" "$T/www/saved.tar" saved:2 '{"Entrypoint":["/bin/echo","saved says"],"Cmd":["hi"]}'
+http_serve "$T/www"
+
+# Registries on the host's loopback, plain HTTP and HTTPS (a certificate of its
+# own as the CA, made before the guest's clock starts), each with the image
+# pushed by skopeo.
+rp=$((20000 + ($$ + 11) % 20000)) tp=$((20000 + ($$ + 13) % 20000))
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=10.0.2.2 -days 2 \
+	-keyout "$T/reg.key" -out "$T/www/reg.crt" 2>/dev/null || fail "openssl made no certificate"
+registry_start plain "$rp"
+registry_start tls "$tp" "$T/www/reg.crt" "$T/reg.key"
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/www/hello.tar" "docker://127.0.0.1:$rp/test/hello:1" ||
+	fail "skopeo could not push to the HTTP registry"
+skopeo copy -q --dest-tls-verify=false "docker-archive:$T/www/saved.tar" "docker://127.0.0.1:$tp/test/saved:2" ||
+	fail "skopeo could not push to the HTTPS registry"
+
+img=$T/disk.qcow2
+cp "$IMAGES_DIR/disk.qcow2" "$img"
+# shellcheck disable=SC2046
+wp=$(free_ports 1)
+qemu_start -m 512 -smp 2 -drive "file=$img,if=virtio,format=qcow2" \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$wp-:8080" \
+	-device virtio-net-pci,netdev=n0
+qemu_wait "berth: ready" 90
+
+qemu_run "P=$HTTP_PORT"
+qemu_run 'for f in hello saved; do wget -q -O /tmp/$f.tar http://10.0.2.2:$P/$f.tar || echo "wget $f failed"; done; dock load /tmp/hello.tar; dock load -i /tmp/saved.tar; dock images | sed "s/^/images: /"' 60
+assert_contains "$QEMU_OUT" "Loaded image: hello:1"
+assert_contains "$QEMU_OUT" "Loaded image: saved:2"
+grep -aq "^images: hello  *1  " "$QEMU_OUT" || fail "dock images does not list hello:1"
+grep -aq "^images: saved  *2  " "$QEMU_OUT" || fail "dock images does not list saved:2"
+ok "an OCI layout and a docker save archive loaded"
+
+# The image's defaults, and the container's exit code.
+qemu_run 'dock run --rm hello:1; echo "rc: $?"' 60
+assert_contains "$QEMU_OUT" "hello from dock in /srv as 0"
+[ "$(qemu_value rc)" = 3 ] || fail "dock run returned $(qemu_value rc), not the container's 3"
+qemu_run 'dock run --rm saved:2; dock run --rm saved:2 there; echo "rc: $?"' 60
+assert_contains "$QEMU_OUT" "saved says hi"
+assert_contains "$QEMU_OUT" "saved says there"
+[ "$(qemu_value rc)" = 0 ] || fail "dock run of saved:2 returned $(qemu_value rc)"
+ok "dock run: output and exit code"
+
+qemu_run 'dock run --rm -e GREETING=options -w /tmp -u web hello:1; dock run --rm --entrypoint /bin/env -e X=1 hello:1 | sed "s/^/env: /"' 60
+assert_contains "$QEMU_OUT" "hello from options in /tmp as 1000"
+grep -aq "^env: X=1" "$QEMU_OUT" || fail "-e X=1 is not in the container's environment"
+grep -aq "^env: GREETING=dock" "$QEMU_OUT" || fail "the image's Env is not in the container's environment"
+qemu_run 'dock run --rm --read-only hello:1 sh -c "echo x > /x || echo read-only root"' 60
+assert_contains "$QEMU_OUT" "read-only root"
+# Docker's defaults: 14 capabilities (CapEff 00000000a80425fb), seccomp on,
+# and the calls it refuses (mount, unshare) refused.
+qemu_run 'dock run --rm hello:1 sh -c "grep -E \"^(CapEff|Seccomp):\" /proc/self/status | sed s/^/ctr-/; mkdir /m; mount -t tmpfs none /m || echo mount-refused"' 60
+grep -aqE "^ctr-CapEff:[[:space:]]+00000000a80425fb" "$QEMU_OUT" || fail "not Docker's capability set"
+grep -aqE "^ctr-Seccomp:[[:space:]]+2" "$QEMU_OUT" || fail "no seccomp filter"
+assert_contains "$QEMU_OUT" "mount-refused"
+ok "run options, capabilities and seccomp"
+
+# Pulls: plain HTTP from a registry dock.conf calls insecure; HTTPS refused
+# without the registry's CA, accepted with it in certs.d; the pulled images run.
+qemu_run "echo INSECURE_REGISTRIES=10.0.2.2:$rp > /etc/berth/dock.conf; dock pull 10.0.2.2:$rp/test/hello:1 && dock run --rm 10.0.2.2:$rp/test/hello:1 | sed 's/^/pulled: /'" 90
+assert_contains "$QEMU_OUT" "Status: Downloaded 10.0.2.2:$rp/test/hello:1"
+grep -aq "^pulled: hello from dock" "$QEMU_OUT" || fail "the image pulled over HTTP does not run"
+qemu_run "dock pull 10.0.2.2:$tp/test/saved:2; echo \"tls-unknown: \$?\"" 60
+[ "$(qemu_value tls-unknown)" = 1 ] || fail "a registry whose CA the node does not know was trusted"
+assert_contains "$QEMU_OUT" "dock: pull 10.0.2.2:$tp/test/saved:2: "
+qemu_run "mkdir -p /etc/berth/dock/certs.d/10.0.2.2:$tp && wget -q -O /etc/berth/dock/certs.d/10.0.2.2:$tp/ca.crt http://10.0.2.2:$HTTP_PORT/reg.crt && dock pull 10.0.2.2:$tp/test/saved:2 && dock run --rm 10.0.2.2:$tp/test/saved:2 | sed 's/^/pulled: /'" 90
+assert_contains "$QEMU_OUT" "Status: Downloaded 10.0.2.2:$tp/test/saved:2"
+grep -aq "^pulled: saved says hi" "$QEMU_OUT" || fail "the image pulled over HTTPS does not run"
+ok "dock pull over HTTP and HTTPS (with the registry's CA only)"
+
+# Networking: the bridge's address and a route out, outbound NAT to a server
+# on the host, a published port reached from the host through QEMU's port
+# forward, and --net none with only a loopback.
+qemu_run 'dock run --rm hello:1 sh -c "ip -4 addr show eth0 2>/dev/null | grep -o \"inet [0-9.]*\" | sed s/^/ctr-/; wget -q -O - http://10.0.2.2:$P/nat.txt | sed s/^/ctr-/"; dock run --rm --net none hello:1 sh -c "echo ctr-links: \$(ls /sys/class/net | tr \"\\n\" \" \")"' 60
+assert_contains "$QEMU_OUT" "ctr-inet 172.17.0."
+assert_contains "$QEMU_OUT" "ctr-nat works"
+assert_contains "$QEMU_OUT" "ctr-links: lo "
+qemu_run 'dock run -d --name web -p 8080:80 hello:1 httpd -f -p 80 -h /srv >/dev/null; sleep 1; dock ps | sed "s/^/ps: /"' 60
+grep -aq "^ps: .*web" "$QEMU_OUT" || fail "the web container is not up"
+got=$(curl -s --max-time 10 "http://127.0.0.1:$wp/index.html") || true
+[ "$got" = "served by dock" ] || fail "the published port 8080 did not reach the container (got: $got)"
+qemu_run 'dock rm -f web >/dev/null; nft list map ip dock ports | grep -c 8080 | sed "s/^/published: /"' 30
+[ "$(qemu_value published)" = 0 ] || fail "the port is still published after dock rm -f"
+ok "bridge networking: outbound NAT, a published port, --net none"
+
+# Detached: ps, exec, logs, stop, rm.
+qemu_run 'dock run -d --name sleeper hello:1 sh -c "echo started; exec sleep 300" >/dev/null; sleep 1; dock ps | sed "s/^/ps: /"; dock exec sleeper sh -c "echo inside \$(hostname)" ; dock logs sleeper | sed "s/^/logs: /"' 60
+grep -aq "^ps: .*hello:1 .*Up .*sleeper" "$QEMU_OUT" || fail "dock ps does not show the detached container up"
+assert_contains "$QEMU_OUT" "inside "
+grep -aq "^logs: started" "$QEMU_OUT" || fail "dock logs does not show its output"
+qemu_run 'dock stop -t 1 sleeper; dock ps -a | sed "s/^/psa: /"; dock rm sleeper; dock ps -a | grep -c sleeper | sed "s/^/left: /"' 60
+grep -aq "^psa: .*Exited (137).*sleeper" "$QEMU_OUT" || fail "dock stop did not end it (SIGKILL after -t 1)"
+[ "$(qemu_value left)" = 0 ] || fail "dock rm left it"
+ok "detached container: ps, exec, logs, stop, rm"
+qemu_run 'dock run -d --restart on-failure:2 --name flaky hello:1 sh -c "echo attempt; exit 1" >/dev/null; sleep 5; dock logs flaky | grep -c attempt | sed "s/^/attempts: /"; dock inspect flaky | grep -o "\"restart_count\": [0-9]*" | sed "s/^/restarts: /"; dock rm flaky' 60
+[ "$(qemu_value attempts)" = 3 ] || fail "--restart on-failure:2 ran it $(qemu_value attempts) times, not 3"
+qemu_run 'dock run -it --rm hello:1 sh -c "ls -l /proc/self/fd/0 | sed \"s/.*-> /stdin-is: /\""' 60
+grep -aq "^stdin-is: /dev/pts/0" "$QEMU_OUT" || fail "dock run -it gave no pseudo-terminal"
+ok "--restart on-failure:N, -it"
+
+# Limits: memory (OOM kill), pids, cpus in the container's cgroup.
+qemu_run 'dock run --name hog --memory 16m hello:1 dd if=/dev/zero of=/dev/null bs=64M count=1; echo "hog: $?"; dock ps -a | sed "s/^/psa: /"' 60
+[ "$(qemu_value hog)" = 137 ] || fail "the container over --memory exited $(qemu_value hog), not 137"
+grep -aq "^psa: .*Exited (137) OOMKilled.*hog" "$QEMU_OUT" || fail "dock ps -a does not say the OOM killer stopped it"
+qemu_run 'dock run --rm --pids-limit 7 --cpus 0.5 --memory 32m hello:1 sh -c "cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max /sys/fs/cgroup/memory.max | sed s/^/limit:/"' 60
+assert_contains "$QEMU_OUT" "limit:7"
+assert_contains "$QEMU_OUT" "limit:50000 100000"
+assert_contains "$QEMU_OUT" "limit:33554432"
+ok "--memory (OOM killer, reported), --pids-limit and --cpus"
+
+# In a unit: init starts and stops it; the container goes with it.
+qemu_run 'mkdir -p /etc/berth/units && printf "%s\n" "[Service]" "ExecStart=/usr/bin/dock run --rm --name web hello:1 sh -c \"trap '"'"'echo web got TERM; exit 0'"'"' TERM; echo web up; sleep 1000 & wait\"" > /etc/berth/units/web.service && initctl daemon-reload && initctl start web.service && sleep 2 && dock ps | sed "s/^/ps: /"' 60
+grep -aq "^ps: .*web" "$QEMU_OUT" || fail "the unit's container is not running"
+qemu_run 'initctl stop web.service; sleep 1; echo "after: $(initctl is-active web.service) $(ps | grep -c "[s]leep 1000") $(dock ps -a | grep -c web)"; initctl log -n 20 web.service | sed "s/^/weblog: /"' 60
+[ "$(qemu_value after)" = "inactive 0 0" ] || fail "after initctl stop: $(qemu_value after) (state, processes, containers)"
+grep -aq "^weblog: .*web got TERM" "$QEMU_OUT" || fail "the container did not get the unit's SIGTERM"
+ok "a unit running dock run: started and stopped with initctl, nothing left"
+
+# Numbers for make bench (scripts/bench reads the "bench:" lines): dock run to
+# the container's first output next to runc run of a prepared bundle of the
+# same image, median of 5 each in milliseconds (/proc/uptime), and the pull
+# throughput of an image with an 8 MiB layer from the HTTP registry.
+qemu_run 'ms() { read u _ < /proc/uptime; echo "${u%.*}${u#*.}0"; }; med() { sort -n | sed -n 3p; }; lay=$(ls /var/lib/dock/layers | head -1); mkdir -p /tmp/b && cp -a /var/lib/dock/layers/$lay /tmp/b/rootfs && cd /tmp/b && runc spec && sed -i -e "s/\"terminal\": true/\"terminal\": false/" -e "s/\"sh\"/\"echo\", \"first\"/" config.json && cd && for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/b b$i | head -n 1 >/dev/null; echo $(( $(ms) - t )); done | med | sed "s/^/runc-ms: /"; for i in 1 2 3 4 5; do t=$(ms); dock run --rm --net none hello:1 echo first | head -n 1 >/dev/null; echo $(( $(ms) - t )); done | med | sed "s/^/dock-ms: /"' 180
+r=$(qemu_value runc-ms) d=$(qemu_value dock-ms)
+[ -n "$r" ] && [ -n "$d" ] && [ "$r" -gt 0 ] || fail "no timings of runc run and dock run"
+echo "bench: run-to-first-output dock ${d} ms, runc ${r} ms, ratio $(echo "scale=2; $d / $r" | bc)"
+head -c 8388608 /dev/urandom > "$root/srv/big"
+oci_layout "$root" "$T/big.tar" big:1 '{"Cmd":["/bin/true"]}'
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/big.tar" "docker://127.0.0.1:$rp/test/big:1" || fail "skopeo could not push big:1"
+qemu_run "dock pull 10.0.2.2:$rp/test/big:1 | sed -n 's/^Status: Downloaded .*(\([0-9]*\) bytes in \([0-9.]*\) s, \([0-9.]*\) MB\/s)/pull: \1 \2 \3/p'" 120
+set -- $(qemu_value pull)
+[ -n "${3:-}" ] || fail "no pull throughput"
+echo "bench: pull $1 bytes in $2 s, $3 MB/s"
+ok "numbers for make bench"

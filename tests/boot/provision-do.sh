@@ -1,0 +1,70 @@
+#!/bin/sh
+# A droplet in QEMU: the firmware says DigitalOcean (SMBIOS), a DigitalOcean-
+# style metadata server runs on the host's loopback and QEMU's user network
+# forwards the guest's connections to 169.254.169.254:80 to it (the network is
+# 169.254.0.0/16, as a droplet's link-local side is). The agent reaches it from
+# a link-local address, applies the host name, the droplet's key and its user
+# data, and the node comes up with the static addresses from the metadata, no
+# DHCP: SSH reaches it on the public address the metadata gave.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/qemu.sh"
+. "$TOPDIR/tests/lib/ssh.sh"
+img=$IMAGES_DIR/disk.img
+[ -f "$img" ] || fail "no $img: build first (make)"
+cp --sparse=always "$img" "$T/disk.img"
+ssh_key
+SSH_PORT=$(free_ports 1)
+
+mkdir -p "$T/md/metadata"
+python3 - "$T/key.pub" > "$T/md/metadata/v1.json" <<'EOT'
+import json, sys
+key = open(sys.argv[1]).read().strip()
+print(json.dumps({
+    "droplet_id": 42, "hostname": "droplet-test", "region": "tst1", "public_keys": [key],
+    "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-droplet\n    content: metadata\n",
+    "interfaces": {
+        "public": [{"mac": "52:54:00:12:34:56", "type": "public",
+                    "ipv4": {"ip_address": "169.254.0.20", "netmask": "255.255.0.0", "gateway": "169.254.0.2"},
+                    "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"}}]},
+    "dns": {"nameservers": ["169.254.0.3"]}}))
+EOT
+http_serve "$T/md"
+# QEMU runs this for each connection the guest makes to the metadata address:
+# its standard input and output are the connection, relayed to the server.
+cat > "$T/relay.py" <<'EOT'
+import os, socket, sys, threading
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+def up():
+    while True:
+        d = os.read(0, 65536)
+        if not d:
+            s.shutdown(socket.SHUT_WR)
+            return
+        s.sendall(d)
+threading.Thread(target=up, daemon=True).start()
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    os.write(1, d)
+EOT
+qemu_start -m 384 -smbios type=1,manufacturer=DigitalOcean,product=Droplet \
+	-drive "file=$T/disk.img,if=virtio,format=raw" \
+	-netdev "user,id=n0,net=169.254.0.0/16,host=169.254.0.2,dns=169.254.0.3,dhcpstart=169.254.0.100,guestfwd=tcp:169.254.169.254:80-cmd:python3 $T/relay.py $HTTP_PORT,hostfwd=tcp:127.0.0.1:$SSH_PORT-169.254.0.20:22" \
+	-device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
+qemu_wait "berth: ready" 120
+assert_contains "$QEMU_OUT" "provision: configuration from DigitalOcean metadata (http://169.254.169.254/metadata/v1.json)"
+ssh_wait 60 || fail "no SSH on the droplet's public address"
+ssh_run root initctl log network.service > "$T/network.log"
+assert_contains "$T/network.log" "network: eth0 has 169.254.0.20/16 10.17.0.5/16 (static) via 169.254.0.2"
+assert_not_contains "$T/network.log" "DHCP"
+[ "$(ssh_run core hostname)" = droplet-test ] || fail "the droplet's host name was not set"
+[ "$(ssh_run core cat /etc/from-droplet)" = metadata ] || fail "the droplet's user data was not applied"
+ssh_run root 'ip -4 addr show dev eth0' > "$T/addr"
+assert_contains "$T/addr" "inet 169.254.0.20/16"
+assert_contains "$T/addr" "inet 10.17.0.5/16"
+[ "$(grep -c 'inet ' "$T/addr")" = 2 ] || fail "eth0 kept another address (the link-local one?): $(cat "$T/addr")"
+[ "$(ssh_run root cat /etc/resolv.conf)" = "nameserver 169.254.0.3" ] || fail "resolv.conf is not from the metadata"
+ok "droplet: metadata applied, static addresses, SSH on the public address"
+ssh_run root poweroff >/dev/null 2>&1 || true
+qemu_exit_wait 60

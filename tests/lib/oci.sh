@@ -1,0 +1,71 @@
+# Builds image archives for dock's tests, from a directory, with tar, gzip and
+# sha256sum only:
+#   oci_layout ROOTFS OUT.tar REF CONFIG_JSON   an OCI image layout (one layer)
+#   docker_archive ROOTFS OUT.tar REF CONFIG_JSON   as docker save writes it
+# CONFIG_JSON is the image config's "config" object, e.g.
+#   '{"Cmd":["/bin/sh","-c","echo hi"],"Env":["A=1"]}'
+# Reproducible: fixed owners and times.
+
+_oci_tar() { # DIR OUT
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$1" -cf "$2" .
+}
+_oci_sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+oci_layout() {
+	_root=$1 _out=$2 _ref=$3 _cfg=$4
+	_w=$(mktemp -d) || return 1
+	mkdir -p "$_w/l/blobs/sha256"
+	_oci_tar "$_root" "$_w/layer.tar"
+	_diff=$(_oci_sha "$_w/layer.tar")
+	gzip -n -c "$_w/layer.tar" > "$_w/layer.tgz"
+	_lsha=$(_oci_sha "$_w/layer.tgz")
+	cp "$_w/layer.tgz" "$_w/l/blobs/sha256/$_lsha"
+	printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+		"$_cfg" "$_diff" > "$_w/config"
+	_csha=$(_oci_sha "$_w/config")
+	cp "$_w/config" "$_w/l/blobs/sha256/$_csha"
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":%s}]}' \
+		"$_csha" "$(stat -c %s "$_w/config")" "$_lsha" "$(stat -c %s "$_w/layer.tgz")" > "$_w/manifest"
+	_msha=$(_oci_sha "$_w/manifest")
+	cp "$_w/manifest" "$_w/l/blobs/sha256/$_msha"
+	printf '{"imageLayoutVersion":"1.0.0"}' > "$_w/l/oci-layout"
+	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+		"$_msha" "$(stat -c %s "$_w/manifest")" "$_ref" > "$_w/l/index.json"
+	_oci_tar "$_w/l" "$_out"
+	rm -rf "$_w"
+}
+
+docker_archive() {
+	_root=$1 _out=$2 _ref=$3 _cfg=$4
+	_w=$(mktemp -d) || return 1
+	mkdir -p "$_w/a/layer1"
+	_oci_tar "$_root" "$_w/a/layer1/layer.tar"
+	_diff=$(_oci_sha "$_w/a/layer1/layer.tar")
+	printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+		"$_cfg" "$_diff" > "$_w/config"
+	_csha=$(_oci_sha "$_w/config")
+	cp "$_w/config" "$_w/a/$_csha.json"
+	printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer1/layer.tar"]}]' "$_csha" "$_ref" > "$_w/a/manifest.json"
+	_oci_tar "$_w/a" "$_out"
+	rm -rf "$_w"
+}
+
+# registry_start NAME PORT [CERT KEY]: Debian's docker-registry on 127.0.0.1:PORT
+# (HTTPS with CERT and KEY), its data under $T/NAME; stopped on exit.
+registry_start() {
+	mkdir -p "$T/$1"
+	{
+		printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$T/$1/data"
+		printf 'http:\n  addr: 127.0.0.1:%s\n' "$2"
+		[ -z "${3:-}" ] || printf '  tls:\n    certificate: %s\n    key: %s\n' "$3" "$4"
+	} > "$T/$1/config.yml"
+	docker-registry serve "$T/$1/config.yml" >"$T/$1/log" 2>&1 &
+	_reg=$!
+	on_exit "kill $_reg 2>/dev/null"
+	for _ in $(seq 100); do
+		curl -ks -o /dev/null "http${3:+s}://127.0.0.1:$2/v2/" && return 0
+		sleep 0.1
+	done
+	cat "$T/$1/log" >&2
+	fail "the registry $1 did not start"
+}

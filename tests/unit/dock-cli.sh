@@ -1,0 +1,104 @@
+#!/bin/sh
+# dock on the build machine (host flavour, sanitizers on), without running
+# containers: an OCI layout and a docker save archive load, list, inspect and
+# go with rmi (their layers too); an archive with a hostile entry or a blob
+# that is not its digest is refused, naming it, and leaves nothing in the
+# store; dock pull gets an image from a real registry (Debian's
+# docker-registry, filled by skopeo) and refuses a tampered one; bad settings
+# and options are named.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/oci.sh"
+make --no-print-directory -C "$TOPDIR" O="$O" "$O/build/host-bin/dock" >"$T/build.log" 2>&1 ||
+	{ cat "$T/build.log"; fail "building dock failed"; }
+dock=$O/build/host-bin/dock
+export DOCK_ROOT=$T/store DOCK_CONF=$T/dock.conf DOCK_RUNC=/bin/false
+: > "$DOCK_CONF"
+
+mkdir -p "$T/root/etc" "$T/root/bin"
+echo hello > "$T/root/etc/motd"
+ln -s /etc/motd "$T/root/bin/motd-link"
+oci_layout "$T/root" "$T/oci.tar" hello:1 '{"Cmd":["/bin/true"]}'
+docker_archive "$T/root" "$T/saved.tar" saved:2 '{"Cmd":["/bin/true"]}'
+gzip -c "$T/oci.tar" > "$T/oci.tar.gz"
+
+"$dock" load "$T/oci.tar.gz" > "$T/out" 2>&1 || { cat "$T/out"; fail "load of a gzip'd OCI layout failed"; }
+assert_contains "$T/out" "Loaded image: hello:1"
+"$dock" load -i "$T/saved.tar" > "$T/out" 2>&1 || { cat "$T/out"; fail "load of a docker save archive failed"; }
+assert_contains "$T/out" "Loaded image: saved:2"
+"$dock" images > "$T/images"
+grep -q "^hello  *1  " "$T/images" || fail "dock images lacks hello:1"
+grep -q "^saved  *2  " "$T/images" || fail "dock images lacks saved:2"
+# Both images have the same one layer: unpacked once.
+[ "$(ls "$DOCK_ROOT/layers" | wc -l)" = 1 ] || fail "the shared layer was unpacked more than once"
+layer=$(ls "$DOCK_ROOT/layers")
+[ "$(cat "$DOCK_ROOT/layers/$layer/etc/motd")" = hello ] || fail "the layer's file is not there"
+[ "$(readlink "$DOCK_ROOT/layers/$layer/bin/motd-link")" = /etc/motd ] || fail "the layer's symlink is not there"
+"$dock" inspect hello:1 > "$T/inspect" || fail "dock inspect hello:1 failed"
+assert_contains "$T/inspect" '"Cmd": ['
+"$dock" rmi hello:1 > "$T/out" 2>&1 || { cat "$T/out"; fail "rmi hello:1 failed"; }
+assert_contains "$T/out" "Untagged: hello:1"
+[ "$(ls "$DOCK_ROOT/layers" | wc -l)" = 1 ] || fail "rmi of one image removed the layer the other uses"
+"$dock" rmi saved:2 > "$T/out" 2>&1 || fail "rmi saved:2 failed"
+[ -z "$(ls "$DOCK_ROOT/layers")" ] || fail "the last image's layer is still there"
+[ -z "$(ls "$DOCK_ROOT/blobs/sha256")" ] || fail "blobs of removed images are still there"
+ok "load (OCI layout, gzip'd, docker save), images, inspect, rmi with the shared layer kept then removed"
+
+# Hostile archives and blobs that are not their digest.
+mkdir -p "$T/evil"
+echo x > "$T/evil/x"
+tar -C "$T/evil" --transform 's|^\./x|../escape|' -cf "$T/evil.tar" ./x
+if "$dock" load "$T/evil.tar" > "$T/out" 2>&1; then fail "an archive with ../escape loaded"; fi
+assert_contains "$T/out" "\"../escape\": \"..\" in the path"
+[ ! -e "$DOCK_ROOT/escape" ] && [ ! -e "$DOCK_ROOT/tmp/escape" ] || fail "../escape was written"
+mkdir "$T/tamper" && tar -C "$T/tamper" -xf "$T/oci.tar"
+blob=$(ls -S "$T/tamper/blobs/sha256" | head -1)
+printf 'X' | dd of="$T/tamper/blobs/sha256/$blob" bs=1 seek=100 conv=notrunc 2>/dev/null
+tar -C "$T/tamper" -cf "$T/tamper.tar" .
+if "$dock" load "$T/tamper.tar" > "$T/out" 2>&1; then fail "an archive with a changed blob loaded"; fi
+assert_contains "$T/out" "the content's digest is sha256:"
+[ -z "$(ls "$DOCK_ROOT/images")" ] && [ -z "$(ls "$DOCK_ROOT/tmp")" ] && [ -z "$(ls "$DOCK_ROOT/layers")" ] ||
+	fail "a refused load left something in the store"
+printf 'not a tar at all\n' > "$T/junk.tar"
+if "$dock" load "$T/junk.tar" > "$T/out" 2>&1; then fail "junk loaded"; fi
+assert_contains "$T/out" "dock: $T/junk.tar: "
+ok "hostile and damaged archives refused, the store left clean"
+
+# Pull from a real registry on loopback.
+port=$((20000 + ($$ + 5) % 20000))
+registry_start reg "$port"
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/oci.tar" "docker://127.0.0.1:$port/t/hello:1" ||
+	fail "skopeo could not push"
+"$dock" pull "127.0.0.1:$port/t/hello:1" > "$T/out" 2>&1 || { cat "$T/out"; fail "dock pull failed"; }
+assert_contains "$T/out" "Status: Downloaded 127.0.0.1:$port/t/hello:1"
+"$dock" images > "$T/images"
+grep -q "^127.0.0.1:$port/t/hello  *1 " "$T/images" || fail "the pulled image is not listed"
+if "$dock" pull "127.0.0.1:$port/t/nothere:1" > "$T/out" 2>&1; then fail "a missing image pulled"; fi
+assert_contains "$T/out" "manifests/1: not found on 127.0.0.1:$port"
+if "$dock" pull "hello" > "$T/out" 2>&1; then fail "a name without a registry pulled"; fi
+assert_contains "$T/out" "names no registry and dock.conf sets no DEFAULT_REGISTRY"
+# A digest that is not the manifest's.
+if "$dock" pull "127.0.0.1:$port/t/hello@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
+	> "$T/out" 2>&1; then fail "a wrong digest pulled"; fi
+ok "pull from docker-registry; missing images, names without a registry and wrong digests refused"
+
+# Settings and options.
+echo "COLOUR=blue" > "$DOCK_CONF"
+if "$dock" images > "$T/out" 2>&1; then fail "an unknown setting was accepted"; fi
+assert_contains "$T/out" "dock: $DOCK_CONF: line 1: unknown setting COLOUR"
+: > "$DOCK_CONF"
+badrun() { # EXPECTED ARGS...
+	want=$1; shift
+	"$dock" run "$@" > "$T/out" 2>&1 && fail "dock run $* ran"
+	[ $? = 125 ] || true
+	assert_contains "$T/out" "$want"
+}
+badrun "--memory 1k: a size of at least 6m" --memory 1k hello:1
+badrun "--net foo: host, bridge or none" --net foo hello:1
+badrun "-p needs --net bridge" --net none -p 80:80 hello:1
+badrun "--cpus x: a number of CPUs" --cpus x hello:1
+badrun "--restart sometimes: no, on-failure" --restart sometimes hello:1
+badrun "no such image: nothere:1" nothere:1
+badrun "invalid container name" --name "a b" 127.0.0.1:$port/t/hello:1
+badrun "-v nocolon: expected HOST:CONTAINER" --net none -v nocolon 127.0.0.1:$port/t/hello:1
+[ -z "$(ls "$DOCK_ROOT/containers")" ] || fail "a refused run left a container"
+ok "bad settings and run options named; nothing left behind"

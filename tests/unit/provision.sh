@@ -1,0 +1,144 @@
+#!/bin/sh
+# The provisioning agent on the host (host flavour, sanitizers), on a scratch
+# root with the image's /etc/passwd, beside an init in test mode: a
+# #cloud-config named on the kernel command line applies hostname, keys (for
+# core and root), users, files, Berth's settings and units (enabled, started);
+# a second run does nothing; an invalid document applies nothing and names its
+# line; DigitalOcean's metadata from a real HTTP server on loopback gives
+# static addresses, keys, host name and user data; a metadata service that is
+# down gives up within the wait.
+. "$TOPDIR/tests/lib/common.sh"
+. "$TOPDIR/tests/lib/init.sh"
+init_build
+prov=$O/build/host-bin/berth-provision
+R=$T/root S=$T/init.sock
+mkdir -p "$T/base" "$T/sys" "$R/etc/berth/units" "$R/var/lib"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+printf '[Unit]\nDescription=Up\n' > "$T/base/multi-user.target"
+printf '[Unit]\nRequires=multi-user.target\nAfter=multi-user.target\n' > "$T/base/default.target"
+init_start --units "$T/base" --units "$R/etc/berth/units" --control "$S"
+
+key1="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKeyOneKeyOneKeyOneKeyOneKeyOneKeyOne01 one@test"
+key2="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKeyTwoKeyTwoKeyTwoKeyTwoKeyTwoKeyTwo02 two@test"
+cat > "$T/user-data" <<EOT
+#cloud-config
+hostname: node-1
+ssh_authorized_keys:
+  - $key1
+users:
+  - name: alice
+    gecos: Alice
+    groups: [ops]
+    ssh_authorized_keys: [ "$key2" ]
+write_files:
+  - path: /etc/motd
+    content: |
+      welcome
+    permissions: '0640'
+  - path: /srv/data/b64
+    encoding: b64
+    content: aGVsbG8K
+    owner: alice:ops
+berth:
+  etcd:
+    name: n1
+    heartbeat_interval: 250
+    election_timeout: 2500
+  fleet:
+    metadata: region=test,role=web
+  update:
+    reboot_strategy: "off"
+  units:
+    - name: hello.service
+      enable: true
+      content: |
+        [Service]
+        ExecStart=/bin/sleep 1000
+        [Install]
+        WantedBy=multi-user.target
+    - name: once.service
+      command: start
+      content: |
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'echo once > $T/once'
+EOT
+echo "console=ttyS0 berth.config=$T/user-data quiet" > "$T/cmdline"
+run() { "$prov" --root "$R" --cmdline "$T/cmdline" --sys "$T/sys" --init-socket "$S" --no-network "$@"; }
+run > "$T/run1" 2>&1 || { cat "$T/run1"; fail "berth-provision failed"; }
+assert_contains "$T/run1" "configuration from berth.config=$T/user-data"
+[ "$(cat "$R/etc/hostname")" = node-1 ] || fail "hostname: $(cat "$R/etc/hostname")"
+assert_contains "$R/var/home/core/.ssh/authorized_keys" "$key1" "core's authorized_keys"
+assert_contains "$R/var/roothome/.ssh/authorized_keys" "$key1" "root's authorized_keys"
+assert_not_contains "$R/var/home/core/.ssh/authorized_keys" "$key2" "core's authorized_keys"
+assert_contains "$R/var/home/alice/.ssh/authorized_keys" "$key2" "alice's authorized_keys"
+[ "$(stat -c %a "$R/var/home/core/.ssh/authorized_keys")" = 600 ] || fail "authorized_keys is not 0600"
+grep -q '^alice:x:1000:1000:Alice:/var/home/alice:/bin/sh$' "$R/etc/passwd" || { cat "$R/etc/passwd"; fail "alice's passwd line"; }
+grep -q '^alice:\*:' "$R/etc/shadow" || fail "alice has no locked shadow entry"
+grep -q '^ops:x:1001:alice$' "$R/etc/group" || { cat "$R/etc/group"; fail "alice is not in a new group ops"; }
+[ "$(cat "$R/etc/motd")" = welcome ] && [ "$(stat -c %a "$R/etc/motd")" = 640 ] || fail "/etc/motd: content or mode"
+[ "$(cat "$R/srv/data/b64")" = hello ] || fail "the base64 file was not decoded"
+assert_contains "$R/etc/berth/etcd.conf" "HEARTBEAT_INTERVAL=250"
+assert_contains "$R/etc/berth/etcd.conf" "NAME=n1"
+assert_contains "$R/etc/berth/fleet.conf" "METADATA=region=test,role=web"
+assert_contains "$R/etc/berth/update.conf" "REBOOT_STRATEGY=off"
+[ -L "$R/etc/berth/units/multi-user.target.wants/hello.service" ] || fail "hello.service was not enabled"
+until_state hello.service active || fail "hello.service is $(ctl is-active hello.service), not active"
+wait_for "$T/once" once || fail "once.service (command: start) did not run"
+ok "cloud-config applied: host name, keys, user, files, settings, units"
+
+# Once only: a second boot finds the record and changes nothing.
+echo "ETCD_ENDPOINTS=http://10.0.0.1:2379" >> "$R/etc/berth/fleet.conf"
+run > "$T/run2" 2>&1 || { cat "$T/run2"; fail "the second run failed"; }
+assert_contains "$T/run2" "nothing to do"
+assert_contains "$R/etc/berth/fleet.conf" "ETCD_ENDPOINTS=http://10.0.0.1:2379"
+[ "$(grep -c "$key1" "$R/var/home/core/.ssh/authorized_keys")" = 1 ] || fail "a key was added twice"
+
+# An invalid document: nothing of it applied, its line named, no record made.
+R=$T/root2
+mkdir -p "$R/etc"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+printf '#cloud-config\nhostname: bad\nwrite_files:\n  - path: /etc/x\n    content: [unclosed\n' > "$T/bad"
+echo "berth.config=$T/bad" > "$T/cmdline"
+if run > "$T/run3" 2>&1; then fail "an invalid document was accepted"; fi
+assert_contains "$T/run3" "line 5"
+assert_contains "$T/run3" "nothing of the user data was applied"
+[ ! -e "$R/etc/hostname" ] && [ ! -e "$R/etc/x" ] || fail "part of an invalid document was applied"
+[ ! -e "$R/var/lib/berth/provision/done" ] || fail "an invalid document was recorded as done"
+ok "an invalid document changes nothing and says where it is wrong"
+
+# DigitalOcean's metadata, from a real server on loopback.
+R=$T/root3
+mkdir -p "$R/etc" "$T/md/metadata"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+: > "$T/cmdline"
+cat > "$T/md/metadata/v1.json" <<EOT
+{"droplet_id": 1, "hostname": "droplet-7", "public_keys": ["$key2"],
+ "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-do\n    content: yes\n",
+ "interfaces": {"public": [{"mac": "52:54:00:12:34:56", "type": "public",
+   "ipv4": {"ip_address": "203.0.113.10", "netmask": "255.255.240.0", "gateway": "203.0.113.1"},
+   "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"}}],
+  "private": [{"mac": "52:54:00:65:43:21", "type": "private",
+   "ipv4": {"ip_address": "10.132.0.2", "netmask": "255.255.0.0", "gateway": "0.0.0.0"}}]},
+ "dns": {"nameservers": ["67.207.67.2", "67.207.67.3"]}}
+EOT
+http_serve "$T/md"
+run --metadata-url "http://127.0.0.1:$HTTP_PORT/metadata/v1.json" > "$T/run4" 2>&1 || { cat "$T/run4"; fail "provisioning from metadata failed"; }
+[ "$(cat "$R/etc/hostname")" = droplet-7 ] || fail "the droplet's host name was not set"
+assert_contains "$R/var/home/core/.ssh/authorized_keys" "$key2" "core's keys from the metadata"
+[ "$(cat "$R/etc/from-do")" = yes ] || fail "the droplet's user data was not applied"
+for l in "address 52:54:00:12:34:56 203.0.113.10/20" "gateway 52:54:00:12:34:56 203.0.113.1" \
+	"address 52:54:00:12:34:56 10.17.0.5/16" "address 52:54:00:65:43:21 10.132.0.2/16" "dns 67.207.67.2"; do
+	assert_contains "$R/etc/berth/network.conf" "$l"
+done
+ok "DigitalOcean metadata: host name, keys, user data, static addresses"
+
+R=$T/root4
+mkdir -p "$R/etc"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$R/etc/"
+t0=$(date +%s)
+if run --metadata-url "$DEAD_URL" --wait 3 > "$T/run5" 2>&1; then fail "a dead metadata service counted as provisioned"; fi
+t1=$(date +%s)
+[ $((t1 - t0)) -le 8 ] || fail "a dead metadata service held the agent $((t1 - t0)) s (wait 3)"
+assert_contains "$T/run5" "tries in 3 s"
+ok "a metadata service that is down is given up on in $((t1 - t0)) s"
