@@ -1,6 +1,6 @@
 # nftables: the nft tool, at /usr/sbin/nft, one static binary against musl,
-# for the admin and for dock's rules while dock does not speak nf_tables
-# itself. Optional (BERTH_PACKAGE_NFTABLES): see package/nftables/Config.in.
+# for the admin (dock writes its rules with iptables: package/iptables).
+# Optional (BERTH_PACKAGE_NFTABLES): see package/nftables/Config.in.
 NFTABLES_VERSION := 1.0.6
 NFTABLES_SOURCE := nftables-$(NFTABLES_VERSION).tar.xz
 NFTABLES_SITE := https://netfilter.org/projects/nftables/files

@@ -79,6 +79,9 @@ struct run_opts {
 struct container;
 int spec_write(const struct container *c, const struct run_opts *o, json_t *image_config, char *err);
 
+/* seccomp.c: Docker's default profile, as the runc config's "seccomp" object */
+json_t *seccomp_default(void);
+
 /* container.c */
 struct container {
 	char id[65];

@@ -2,11 +2,12 @@
  * (172.17.0.1/16) on the node, and per container a network namespace
  * (/run/dock/netns/ID, bind-mounted so that runc joins it), a veth pair (eth0
  * inside, vdID outside on dock0), the next free address and a default route
- * through the bridge. nftables table "ip dock": outbound traffic masqueraded,
- * and published ports DNATed from the node's own addresses through a map,
- * one element per port, removed with the container. */
+ * through the bridge. Outbound traffic is masqueraded and published ports are
+ * DNATed from the node's own addresses (firewall.c), removed with the
+ * container. */
 #define _GNU_SOURCE /* setns, unshare */
 #include "net.h"
+#include "firewall.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,54 +26,7 @@
 #include "../lib/netlink.h"
 
 #define BRIDGE "dock0"
-#define NFT "/usr/sbin/nft"
-
-static const char base_rules[] =
-	"table ip dock {\n"
-	"  map ports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-	"  chain pre { type nat hook prerouting priority -100; fib daddr type local "
-	"dnat ip to meta l4proto . th dport map @ports; }\n"
-	"  chain out { type nat hook output priority -100; ip daddr != 127.0.0.0/8 fib daddr type local "
-	"dnat ip to meta l4proto . th dport map @ports; }\n"
-	"  chain post { type nat hook postrouting priority 100; ip saddr 172.17.0.0/16 "
-	"oifname != \"" BRIDGE "\" masquerade; }\n"
-	"}\n";
-
-/* Feeds SCRIPT to nft -f -; its complaint into ERR. */
-static int nft(const char *script, char *err)
-{
-	int in[2], out[2];
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
-		snprintf(err, ERRLEN, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		execl(NFT, "nft", "-f", "-", (char *)NULL);
-		fprintf(stderr, "cannot run " NFT ": %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	signal(SIGPIPE, SIG_IGN);
-	if (write(in[1], script, strlen(script)) < 0) { /* nft died: its status says why */ }
-	close(in[1]);
-	char msg[2048];
-	ssize_t n, got = 0;
-	while ((n = read(out[0], msg + got, sizeof msg - 1 - (size_t)got)) > 0)
-		got += n;
-	msg[got] = '\0';
-	close(out[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	snprintf(err, ERRLEN, "nftables: %s", *msg ? msg : "nft failed");
-	return -1;
-}
+#define SUBNET "172.17.0.0/16"
 
 static int write_proc(const char *path, const char *v)
 {
@@ -84,7 +38,7 @@ static int write_proc(const char *path, const char *v)
 	return rc;
 }
 
-/* dock0, forwarding and the table, once per boot. */
+/* dock0, forwarding and the rules, once per boot. */
 static int bridge_ready(char *err)
 {
 	struct in_addr gw = { htonl(0xac110001) };
@@ -96,10 +50,10 @@ static int bridge_ready(char *err)
 		return -1;
 	}
 	char p[300];
-	snprintf(p, sizeof p, "%s/nft-ready", conf.run);
+	snprintf(p, sizeof p, "%s/firewall-ready", conf.run);
 	if (access(p, F_OK) == 0)
 		return 0;
-	if (nft("add table ip dock\ndelete table ip dock\n", err) < 0 || nft(base_rules, err) < 0)
+	if (fw_ready(BRIDGE, SUBNET, err) < 0)
 		return -1;
 	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0)
@@ -170,8 +124,8 @@ static int configure(void *arg, char *err)
 	       nl_addr_add("eth0", ip, 16, err, ERRLEN) < 0 || nl_route_default(gw, err, ERRLEN) < 0 ? -1 : 0;
 }
 
-/* -p [IP:]HOST:CTR[/tcp|/udp] as an nftables map element. */
-static int port_element(const char *spec, const char *ip, char *out, size_t len, char *key, size_t klen, char *err)
+/* -p HOST:CTR[/tcp|/udp] as "PROTO HOST IP:CTR" (firewall.h). */
+static int port_rule(const char *spec, const char *ip, char *out, size_t len, char *err)
 {
 	char buf[128], proto[8] = "tcp";
 	snprintf(buf, sizeof buf, "%s", spec);
@@ -188,8 +142,20 @@ static int port_element(const char *spec, const char *ip, char *out, size_t len,
 		snprintf(err, ERRLEN, "-p %s: expected HOSTPORT:CONTAINERPORT[/tcp|/udp]", spec);
 		return -1;
 	}
-	snprintf(key, klen, "%s . %ld", proto, h);
-	snprintf(out, len, "%s . %ld : %s . %ld", proto, h, ip, t);
+	snprintf(out, len, "%s %ld %s:%ld", proto, h, ip, t);
+	return 0;
+}
+
+/* Is "PROTO HOST " (the start of RULE) published by a container already? */
+static int port_taken(struct container *c, void *arg)
+{
+	const char *rule = arg;
+	size_t key = strchr(strchr(rule, ' ') + 1, ' ') - rule + 1;
+	json_t *p;
+	size_t i;
+	json_array_foreach(json_object_get(c->state, "ports"), i, p)
+		if (json_string_value(p) && strncmp(json_string_value(p), rule, key) == 0)
+			return 1;
 	return 0;
 }
 
@@ -229,24 +195,26 @@ int net_setup(struct container *c, const struct run_opts *o, char *err)
 		return rc;
 	/* Every -p checked before any is recorded as this container's: the
 	 * teardown of a failed run removes only what it recorded. */
-	json_t *keys = json_array();
-	char script[8192] = "add element ip dock ports { ", el[128], key[64];
+	json_t *rules = json_array();
+	char rule[96];
 	for (size_t i = 0; i < o->ports.n; i++) {
-		if (port_element(o->ports.v[i], ips, el, sizeof el, key, sizeof key, err) < 0) {
-			json_decref(keys);
+		if (port_rule(o->ports.v[i], ips, rule, sizeof rule, err) < 0) {
+			json_decref(rules);
 			return -1;
 		}
-		json_array_append_new(keys, json_string(key));
-		snprintf(script + strlen(script), sizeof script - strlen(script), "%s%s", i ? ", " : "", el);
+		if (container_each(port_taken, rule) > 0) {
+			snprintf(err, ERRLEN, "-p %s: that port is already published by another container",
+				 o->ports.v[i]);
+			json_decref(rules);
+			return -1;
+		}
+		json_array_append_new(rules, json_string(rule));
 	}
-	strcat(script, " }\n");
-	if (nft(script, err) < 0) {
-		json_decref(keys); /* not ours: another container's port, most likely */
-		if (strstr(err, "File exists"))
-			snprintf(err, ERRLEN, "a port of -p is already published by another container");
+	if (fw_ports(rules, true, err) < 0) {
+		json_decref(rules);
 		return -1;
 	}
-	json_object_set_new(c->state, "ports", keys);
+	json_object_set_new(c->state, "ports", rules);
 	return 0;
 }
 
@@ -268,15 +236,9 @@ int net_resolv_conf(struct container *c, const struct run_opts *o, char *err)
 void net_teardown(struct container *c)
 {
 	char err[ERRLEN];
-	json_t *keys = json_object_get(c->state, "ports"), *k;
-	size_t i;
-	if (json_array_size(keys)) {
-		char script[4096] = "delete element ip dock ports { ";
-		json_array_foreach(keys, i, k)
-			snprintf(script + strlen(script), sizeof script - strlen(script), "%s%s", i ? ", " : "",
-				 json_string_value(k));
-		strcat(script, " }\n");
-		nft(script, err);
+	json_t *rules = json_object_get(c->state, "ports");
+	if (json_array_size(rules)) {
+		fw_ports(rules, false, err);
 		json_object_del(c->state, "ports");
 	}
 	const char *veth = json_string_value(json_object_get(c->state, "veth"));

@@ -1,7 +1,7 @@
 /* The runc bundle's config.json (OCI runtime spec 1.0) for a container, with
  * Docker's defaults: its capability set, masked and read-only /proc and /sys
- * paths, device rules, mounts and a seccomp filter that refuses the system
- * calls Docker's default profile refuses (docs/dock.md). */
+ * paths, device rules, mounts and its seccomp profile (seccomp.c); see
+ * docs/dock.md. */
 #define _GNU_SOURCE /* pipe2, asprintf */
 #include "dock.h"
 
@@ -29,50 +29,12 @@ static const char *const masked[] = {
 static const char *const readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
-/* The system calls Docker's default seccomp profile does not allow a container
- * without extra capabilities (its documented list of significant ones, which
- * covers every call the profile leaves out on x86_64). They fail with EPERM. */
-static const char *const denied[] = {
-	"acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module",
-	"delete_module", "finit_module", "get_kernel_syms", "get_mempolicy", "init_module",
-	"ioperm", "iopl", "kcmp", "kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie",
-	"mbind", "mount", "move_pages", "name_to_handle_at", "nfsservctl", "open_by_handle_at",
-	"perf_event_open", "pivot_root", "process_vm_readv", "process_vm_writev", "ptrace",
-	"query_module", "quotactl", "reboot", "request_key", "set_mempolicy", "setns",
-	"settimeofday", "swapon", "swapoff", "sysfs", "_sysctl", "umount2", "unshare", "uselib",
-	"userfaultfd", "ustat", "vm86", "vm86old", "fsconfig", "fsmount", "fsopen", "fspick",
-	"move_mount", "open_tree", "mount_setattr", "quotactl_fd", "syslog", "vhangup",
-	NULL,
-};
-
 static json_t *strings(const char *const *v)
 {
 	json_t *a = json_array();
 	for (; *v; v++)
 		json_array_append_new(a, json_string(*v));
 	return a;
-}
-
-static json_t *seccomp(void)
-{
-	json_t *s = json_pack("{s:s, s:[s, s, s], s:[]}", "defaultAction", "SCMP_ACT_ALLOW", "architectures",
-			      "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "syscalls");
-	json_t *calls = json_object_get(s, "syscalls");
-	json_array_append_new(calls, json_pack("{s:o, s:s, s:I}", "names", strings(denied),
-					       "action", "SCMP_ACT_ERRNO", "errnoRet", (json_int_t)EPERM));
-	/* New namespaces through clone: refused, as Docker does, one flag each. */
-	static const long ns[] = { 0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000,
-				   0x20000000, 0x40000000 };
-	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
-		json_array_append_new(calls, json_pack("{s:[s], s:s, s:I, s:[{s:i, s:I, s:I, s:s}]}",
-						       "names", "clone", "action", "SCMP_ACT_ERRNO",
-						       "errnoRet", (json_int_t)EPERM, "args", "index", 0,
-						       "value", (json_int_t)ns[i], "valueTwo", (json_int_t)ns[i],
-						       "op", "SCMP_CMP_MASKED_EQ"));
-	/* clone3's flags are out of reach of a filter: ENOSYS makes libcs use clone. */
-	json_array_append_new(calls, json_pack("{s:[s], s:s, s:I}", "names", "clone3", "action",
-					       "SCMP_ACT_ERRNO", "errnoRet", (json_int_t)ENOSYS));
-	return s;
 }
 
 static json_t *mount(const char *dst, const char *type, const char *src, const char *opts)
@@ -362,7 +324,7 @@ int spec_write(const struct container *c, const struct run_opts *o, json_t *imag
 	snprintf(cg, sizeof cg, "%s/ctr", json_string_value(json_object_get(c->state, "cgroup")));
 	json_t *linux = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "resources", res, "cgroupsPath", cg,
 				  "namespaces", nss, "maskedPaths", strings(masked), "readonlyPaths",
-				  strings(readonly), "seccomp", seccomp(), "sysctl", json_object());
+				  strings(readonly), "seccomp", seccomp_default(), "sysctl", json_object());
 	json_t *spec = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", "1.0.2", "process",
 				 process, "root", "path", rootfs, "readonly", o->read_only, "hostname",
 				 json_string_value(json_object_get(c->state, "hostname")) ?: c->id, "mounts", mounts,

@@ -2,7 +2,7 @@
 # The final kernel configuration of the build has what containers need: every
 # option runc's script/check-config.sh and moby's contrib/check-config.sh list
 # as "Generally Necessary" for a 6.1 kernel, and the optional ones Berth uses
-# (runc, and dock's bridge, veth pairs, nftables NAT and cgroup v2 limits).
+# (runc, and dock's bridge, veth pairs, iptables NAT and cgroup v2 limits).
 # Built in (=y): the kernel has no modules. A missing option fails the test by
 # name. The lists are the scripts' own; an option Berth leaves out on purpose
 # is in WAIVED with the reason. The options those scripts check only on older
@@ -79,14 +79,16 @@ need "runc and moby: optional, used" \
 need "Berth: container runtime" \
 	BLK_CGROUP_IOCOST UNIX98_PTYS UNIX SYSVIPC MEMFD_CREATE TMPFS TMPFS_XATTR \
 	PROC_SYSCTL SLUB ADVISE_SYSCALLS MEMBARRIER RSEQ
-# dock: bridge dock0, veth pairs, masquerade out, dnat for published ports (tcp
-# and udp) matched on the host's addresses (fib daddr type local), ct state,
-# reject; tables of the ip, ip6 and inet families; conntrack entries deleted
-# over netlink when a container goes.
-need "dock: nftables" \
-	NETFILTER NF_CONNTRACK NF_NAT NF_NAT_MASQUERADE NF_TABLES NF_TABLES_INET \
-	NF_TABLES_IPV4 NF_TABLES_IPV6 NFT_CT NFT_NAT NFT_MASQ NFT_FIB_IPV4 \
-	NFT_FIB_IPV6 NFT_FIB_INET NFT_REJECT NF_CT_NETLINK IPV6 INET
+# dock: bridge dock0, veth pairs, masquerade out, DNAT for published ports (tcp
+# and udp) matched on the host's addresses (addrtype LOCAL), in iptables' nat
+# table (legacy x_tables: package/iptables); nf_tables too, for the admin's nft.
+need "dock: iptables" \
+	NETFILTER NF_CONNTRACK NF_NAT NF_NAT_MASQUERADE NETFILTER_XTABLES \
+	NETFILTER_XT_NAT NETFILTER_XT_MATCH_ADDRTYPE NETFILTER_XT_TARGET_MASQUERADE \
+	IP_NF_IPTABLES IP_NF_NAT IP_NF_FILTER IPV6 INET
+need "nftables for the admin" \
+	NF_TABLES NF_TABLES_INET NF_TABLES_IPV4 NF_TABLES_IPV6 NFT_CT NFT_NAT NFT_MASQ \
+	NFT_FIB_IPV4 NFT_FIB_IPV6 NFT_FIB_INET NFT_REJECT NF_CT_NETLINK
 
 # Options both scripts check only on older kernels: none exists in 6.1.
 for o in NF_NAT_IPV4 NF_NAT_NEEDED DEVPTS_MULTIPLE_INSTANCES MEMCG_SWAP \

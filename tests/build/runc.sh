@@ -34,9 +34,8 @@ cp -a "$rootfs" "$T/rootfs"
 chroot "$T/rootfs" /usr/bin/runc --version > "$T/version2" 2>&1 || { cat "$T/version2"; fail "runc did not run in a chroot of the root filesystem"; }
 assert_contains "$T/version2" "runc version 1.1.5" "runc --version in the image's tree"
 
-# glibc: its loader and libraries only in /usr/lib/runc, and only runc, nft
-# (package/nftables-deb, its libraries in /usr/lib/nft), etcd and etcdctl
-# (package/etcd) load them (every other program is static, or musl's).
+# glibc: its loader and libraries only in /usr/lib/runc, and only runc, etcd
+# and etcdctl (package/etcd) load them (every other program is static, or musl's).
 find "$T/rootfs/lib" "$T/rootfs/lib64" "$T/rootfs/usr/lib" "$T/rootfs/usr/lib64" -path "$T/rootfs$lib" -prune -o \
 	\( -name 'ld-linux*' -o -name 'libc.so*' -o -name 'libc-2*' -o -name 'libseccomp*' -o -name 'libm.so.6' \
 	-o -name 'libpthread*' -o -name 'libdl.so*' -o -name 'librt.so*' -o -name 'libnss_*' -o -name 'libresolv*' \) \
@@ -44,19 +43,16 @@ find "$T/rootfs/lib" "$T/rootfs/lib64" "$T/rootfs/usr/lib" "$T/rootfs/usr/lib64"
 [ ! -s "$T/glibc-names" ] || { cat "$T/glibc-names"; fail "glibc's files outside $lib"; }
 ok "no glibc file in /lib, /lib64, /usr/lib or /usr/lib64 outside $lib"
 : > "$T/glibc-users"
-find "$T/rootfs" -type f ! -path "$T/rootfs$lib/*" ! -path "$T/rootfs/usr/bin/runc" ! -path "$T/rootfs/usr/sbin/nft" \
-	! -path "$T/rootfs/usr/lib/nft/*" ! -path "$T/rootfs/usr/bin/etcd" ! -path "$T/rootfs/usr/bin/etcdctl" -size +63c | while read -r f; do
+find "$T/rootfs" -type f ! -path "$T/rootfs$lib/*" ! -path "$T/rootfs/usr/bin/runc" \
+	! -path "$T/rootfs/usr/bin/etcd" ! -path "$T/rootfs/usr/bin/etcdctl" -size +63c | while read -r f; do
 	[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
 	if readelf -lW "$f" 2>/dev/null | grep -q 'interpreter: .*ld-linux' ||
 		readelf -dW "$f" 2>/dev/null | grep -Eq '\((NEEDED|SONAME)\).*\[(libc\.so\.6|ld-linux)'; then
 		echo "${f#"$T/rootfs"}" >> "$T/glibc-users"
 	fi
 done
-[ ! -s "$T/glibc-users" ] || { cat "$T/glibc-users"; fail "programs or libraries other than runc's, nft's and etcd's use glibc"; }
-ok "no ELF file but runc's, nft's and etcd's is glibc or needs it"
-# nft runs from the image's files alone too.
-chroot "$T/rootfs" /usr/sbin/nft --version > "$T/nft.txt" 2>&1 || { cat "$T/nft.txt"; fail "nft does not run in the image"; }
-assert_contains "$T/nft.txt" "nftables v1.0.6"
+[ ! -s "$T/glibc-users" ] || { cat "$T/glibc-users"; fail "programs or libraries other than runc's and etcd's use glibc"; }
+ok "no ELF file but runc's and etcd's is glibc or needs it"
 # And etcd and etcdctl.
 chroot "$T/rootfs" /usr/bin/etcd --version > "$T/etcd.txt" 2>&1 || { cat "$T/etcd.txt"; fail "etcd does not run in the image"; }
 assert_contains "$T/etcd.txt" "etcd Version: 3.4.23"

@@ -1,45 +1,34 @@
 #!/bin/sh
-# nft with Berth's kernel, in QEMU (kernel and initramfs): a nat table with a
-# masquerade rule, listed back; then dock's rules at work between namespaces:
+# iptables with Berth's kernel, in QEMU (kernel and initramfs): a nat rule
+# added, listed back and removed; then dock's rules at work between namespaces:
 # a "container" on the bridge dock0 and a "client" on another link. A port
-# published on the host's address (dnat, matched with fib daddr type local)
-# reaches the container's server, tcp and udp; the container reaches the client,
-# which has no route back to the bridge, through masquerade. Needs nft in the
-# image (BERTH_PACKAGE_NFTABLES).
+# published on the host's address (DNAT, matched with addrtype LOCAL) reaches
+# the container's server, tcp and udp; the container reaches the client, which
+# has no route back to the bridge, through MASQUERADE.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 for f in bzImage rootfs.cpio.gz; do
 	[ -f "$IMAGES_DIR/$f" ] || fail "no $IMAGES_DIR/$f: build first (make)"
 done
-[ -x "$O/build/rootfs/usr/sbin/nft" ] || skip "nft is not in this image (BERTH_PACKAGE_NFTABLES is not set)"
-# Built from source it is static; from Debian's binary package
-# (package/nftables-deb) it brings its loader and libraries along.
+ipt=$O/build/rootfs/usr/sbin/xtables-legacy-multi
+[ -x "$ipt" ] || fail "no /usr/sbin/xtables-legacy-multi in the image (package/iptables)"
 if command -v file >/dev/null; then
-	what=$(file -L "$O/build/rootfs/usr/sbin/nft")
-	case $what in
-	*"statically linked"*) ok "/usr/sbin/nft is statically linked" ;;
-	*"interpreter "*)
-		interp=$(echo "$what" | sed -n 's/.*interpreter \([^,]*\),.*/\1/p')
-		[ -e "$O/build/rootfs$interp" ] || fail "/usr/sbin/nft needs $interp, which is not in the image"
-		ok "/usr/sbin/nft is dynamic, its loader $interp is in the image" ;;
-	*) fail "/usr/sbin/nft: $what" ;;
+	case $(file -L "$ipt") in
+	*"statically linked"*) ok "iptables is one static program" ;;
+	*) fail "iptables: $(file -L "$ipt")" ;;
 	esac
 fi
 qemu_start -m 256 -smp 2 -kernel "$IMAGES_DIR/bzImage" -initrd "$IMAGES_DIR/rootfs.cpio.gz" \
 	-append "console=ttyS0,115200 panic=-1"
 qemu_wait "berth: ready" 90
 
-qemu_run "nft add table ip t && nft add chain ip t c '{ type nat hook postrouting priority 100; }' && nft add rule ip t c masquerade && nft list ruleset | sed 's/^/rs| /'; echo \"nft-exit \$?\""
-assert_contains "$QEMU_OUT" "nft-exit 0"
-assert_contains "$QEMU_OUT" "rs| table ip t {"
-grep -aqE "^rs\|[[:space:]]+chain c \{" "$QEMU_OUT" || fail "nft list ruleset: no chain c"
-# nft 1.0.6 prints priority 100 of the nat family by its name.
-grep -aqE "^rs\|[[:space:]]+type nat hook postrouting priority (srcnat|100); policy accept;" "$QEMU_OUT" ||
-	fail "nft list ruleset: no nat postrouting chain"
-grep -aqE "^rs\|[[:space:]]+masquerade" "$QEMU_OUT" || fail "nft list ruleset: no masquerade rule"
-ok "nft: nat table, chain and masquerade rule listed back"
-qemu_run 'nft delete table ip t && echo "tables left: $(nft list tables | wc -l)"'
-[ "$(qemu_value "tables left")" = 0 ] || fail "nft delete table left: $(qemu_value "tables left")"
+qemu_run "iptables -t nat -A POSTROUTING -s 10.1.0.0/16 -j MASQUERADE && iptables-save -t nat | sed 's/^/rs| /'; echo \"ipt-exit \$?\""
+assert_contains "$QEMU_OUT" "ipt-exit 0"
+assert_contains "$QEMU_OUT" "rs| *nat"
+assert_contains "$QEMU_OUT" "rs| -A POSTROUTING -s 10.1.0.0/16 -j MASQUERADE"
+ok "iptables: a nat rule added and listed back"
+qemu_run 'iptables -t nat -D POSTROUTING -s 10.1.0.0/16 -j MASQUERADE && echo "rules left: $(iptables -t nat -S POSTROUTING | grep -c MASQUERADE)"'
+[ "$(qemu_value "rules left")" = 0 ] || fail "iptables -D left: $(qemu_value "rules left")"
 
 # The container: namespace C on dock0 (10.88.0.2). The client: namespace X on
 # a veth whose host end is 10.99.0.1; X has no route to 10.88.0.0/24.
@@ -50,9 +39,9 @@ assert_contains "$QEMU_OUT" "bridge-up"
 qemu_run 'ns() { unshare -n sleep 600 & echo $! > /tmp/$1.pid; sleep 0.3; ip link add $2 type veth; p=$(ip -o link show | sed -n "s/^[0-9]*: \([a-z0-9]*\)@$2:.*/\1/p"); ip link set $p name $3 && ip link set $3 netns $(cat /tmp/$1.pid) && ip link set $2 up && nsenter -t $(cat /tmp/$1.pid) -n sh -c "ip link set lo up; ip addr add $4 dev $3; ip link set $3 up; ${5:+ip route add default via $5}"; }; ns c vhc vc0 10.88.0.2/24 10.88.0.1 && ip link set vhc master dock0 && ns x vhx vx0 10.99.0.2/24 && ip addr add 10.99.0.1/24 dev vhx && echo "namespaces"-up'
 assert_contains "$QEMU_OUT" "namespaces-up"
 
-# dock's rules: published port 8080 (tcp and udp) to the container's 80;
-# masquerade what leaves the bridge for elsewhere.
-qemu_run "nft add table ip dock && nft 'add chain ip dock pre { type nat hook prerouting priority dstnat; }' && nft add rule ip dock pre fib daddr type local tcp dport 8080 dnat to 10.88.0.2:80 && nft add rule ip dock pre fib daddr type local udp dport 8080 dnat to 10.88.0.2:80 && nft 'add chain ip dock post { type nat hook postrouting priority srcnat; }' && nft add rule ip dock post ip saddr 10.88.0.0/24 oifname != dock0 masquerade; echo \"dock-rules \$?\""
+# dock's rules (src/dock/firewall.c): published port 8080 (tcp and udp) to the
+# container's 80; masquerade what leaves the bridge for elsewhere.
+qemu_run "printf '*nat\\n:DOCK - [0:0]\\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCK\\n-A POSTROUTING -s 10.88.0.0/24 ! -o dock0 -j MASQUERADE\\n-A DOCK -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:80\\n-A DOCK -p udp -m udp --dport 8080 -j DNAT --to-destination 10.88.0.2:80\\nCOMMIT\\n' | iptables-restore -w --noflush; echo \"dock-rules \$?\""
 assert_contains "$QEMU_OUT" "dock-rules 0"
 
 # Published tcp port: the client connects to the host's address.
