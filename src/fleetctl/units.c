@@ -270,7 +270,18 @@ int cmd_submit(struct ctl *c, int argc, char **argv) { return each(c, argc, argv
 int cmd_load(struct ctl *c, int argc, char **argv) { return each(c, argc, argv, "loaded"); }
 int cmd_start(struct ctl *c, int argc, char **argv) { return each(c, argc, argv, "launched"); }
 
-/* stop and unload act on submitted units only. */
+/* Is NAME's desired state inactive (submitted only, or unloaded)? */
+static bool inactive(struct ctl *c, const char *name)
+{
+	char k[512];
+	char *d = get_value(c, ctl_key(c, k, sizeof k, "desired", name, NULL));
+	bool r = !d || !strcmp(d, "inactive");
+	free(d);
+	return r;
+}
+
+/* stop and unload act on submitted units only; stop, as fleet's, refuses a
+ * unit that is inactive rather than scheduling it (global units aside). */
 static int change(struct ctl *c, int argc, char **argv, const char *state)
 {
 	if (!argc) {
@@ -289,6 +300,12 @@ static int change(struct ctl *c, int argc, char **argv, const char *state)
 			continue;
 		}
 		json_decref(o);
+		if (!strcmp(state, "loaded") && inactive(c, argv[i]) && !is_global(c, argv[i])) {
+			msg("Unable to stop unit %s in state inactive", argv[i]);
+			rc = 1;
+			argv[i] = NULL;
+			continue;
+		}
 		if (set_desired(c, argv[i], state) < 0) {
 			rc = 1;
 			argv[i] = NULL;

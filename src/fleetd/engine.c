@@ -39,6 +39,7 @@ static time_t next_campaign;
 static struct etcd_watch *leader_watch; /* while another leads: for its end */
 static bool retry_needed;               /* something was placed or removed */
 static int64_t lease_led;       /* the lease this node leads with */
+static bool reread_needed;      /* a write failed: etcd may or may not have it */
 
 static int by_name(const void *a, const void *b)
 {
@@ -82,7 +83,10 @@ static int write_ops(struct fleetd *f, const struct etcd_op *ops, size_t n)
 				.value = f->machine_id };
 	int ok = 0;
 	if (etcd_txn(f->etcd, &cmp, 1, ops, n, NULL, 0, &ok, NULL) < 0) {
+		/* Perhaps applied (the member died after taking it): the picture
+		 * is read again from etcd rather than guessed (engine_step). */
 		msg("engine: cannot write: %s", etcd_strerror(f->etcd));
+		reread_needed = true;
 		return -1;
 	}
 	if (!ok) {
@@ -417,6 +421,16 @@ static void unit_put(struct eunit *u, const char *json, size_t len)
 	u->unit = parsed;
 }
 
+/* A destroyed unit (no file, no desired state) that is nowhere any more:
+ * its record goes, so that the engine's memory follows the live units. */
+static void forget_if_gone(struct eunit *u)
+{
+	if (u->unit || u->desired[0] || u->machine || u->global_on.n)
+		return;
+	tdelete(u, &units, by_name);
+	free_unit(u);
+}
+
 /* One key of the keyspace, as read or as a watch reports it. */
 static void on_key(struct fleetd *f, const char *k, const char *value, size_t len, bool put, bool initial)
 {
@@ -447,8 +461,10 @@ static void on_key(struct fleetd *f, const char *k, const char *value, size_t le
 		} else {
 			snprintf(u->desired, sizeof u->desired, "%.*s", put ? (int)len : 0, put ? value : "");
 		}
-		if (!initial)
+		if (!initial) {
 			reconcile(f, u);
+			forget_if_gone(u);
+		}
 	} else if (initial && !strcmp(kind, "schedule")) {
 		struct eunit *u = get(rest, true);
 		if (u && !u->machine)
@@ -571,6 +587,7 @@ static void campaign(struct fleetd *f)
 		etcd_kvs_free(&kvs);
 	}
 	if (won) {
+		reread_needed = false;
 		etcd_watch_stop(leader_watch);
 		leader_watch = NULL;
 		lease_led = f->lease;
@@ -635,11 +652,16 @@ void engine_step(struct fleetd *f, int timeout_ms)
 		retry_needed = false;
 		retry_pending(f);
 	}
-	if (r != 0) {
+	if (r != 0 || reread_needed) {
 		/* Read everything again: a new snapshot, nothing moved that fits. */
-		msg("engine: watch ended (%s): reading the keyspace again",
-		       r == ETCD_WATCH_COMPACTED ? "compacted" : etcd_strerror(f->etcd));
+		if (r != 0)
+			msg("engine: watch ended (%s): reading the keyspace again",
+			    r == ETCD_WATCH_COMPACTED ? "compacted" : etcd_strerror(f->etcd));
+		else
+			msg("engine: a write failed: reading the keyspace again");
 		drop_state();
-		next_campaign = 0;
+		/* (not at once after a failed write, lest a write that always
+		 * fails make the engine read the keyspace without a pause) */
+		next_campaign = r != 0 ? 0 : time(NULL) + 2;
 	}
 }

@@ -32,7 +32,6 @@ struct fleetd {
 
 	struct etcd *etcd;
 	int64_t lease;           /* 0: none (not registered) */
-	time_t lease_renewed;    /* when it was last kept alive */
 	bool reregistered;       /* a new lease: republish what carried the old one */
 };
 
@@ -41,8 +40,10 @@ struct fleetd {
  * per call site is the caller's: OUT of LEN bytes. */
 const char *key(char *out, size_t len, const struct fleetd *f, const char *a, const char *b, const char *c);
 
-/* machine.c: the machine's presence (a key under its lease). 0, or -1 when
- * etcd cannot be reached (try again later; nothing is lost meanwhile). */
+/* machine.c: the machine's presence (a key under its lease, kept alive by a
+ * thread of its own). 0, or -1 when etcd cannot be reached (try again later;
+ * nothing is lost meanwhile). machine_keepalive registers again once that
+ * thread found the lease gone. */
 int machine_register(struct fleetd *f);
 int machine_keepalive(struct fleetd *f);
 

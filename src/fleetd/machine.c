@@ -7,9 +7,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/mkdirp.h"
 
@@ -41,6 +44,46 @@ static char *machine_json(const struct fleetd *f)
 	return text;
 }
 
+/* The lease is kept alive by a thread of its own, with an etcd client of its
+ * own, every AGENT_TTL/3 seconds: a long step of the main loop (init slow to
+ * answer, a new engine writing hundreds of assignments) cannot let it lapse
+ * and have the node's units moved. The main loop only reads what it found. */
+static _Atomic int64_t ka_lease;   /* the lease to keep alive; 0: none yet */
+static _Atomic int64_t ka_expired; /* the last lease etcd said is gone */
+
+static void *keepalive_loop(void *arg)
+{
+	const struct fleetd *f = arg; /* its settings only, which do not change */
+	struct etcd *e = etcd_open(f->endpoints, &f->tls, f->timeout_ms);
+	int64_t cur = 0;
+	time_t renewed = 0;
+	for (;;) {
+		int64_t lease = atomic_load(&ka_lease);
+		if (lease != cur) { /* just granted, or taken up again */
+			cur = lease;
+			renewed = time(NULL);
+		}
+		if (!e || cur == atomic_load(&ka_expired) || time(NULL) - renewed < f->ttl / 3) {
+			sleep(1);
+			continue;
+		}
+		int64_t left = 0;
+		if (etcd_lease_keepalive(e, cur, &left) < 0) {
+			/* etcd is unreachable: change nothing, try again. The units
+			 * keep running; if the lease expires meanwhile, the engine
+			 * moves them and this agent follows when it is back. */
+			if (time(NULL) - renewed < f->ttl)
+				msg("cannot keep the lease alive: %s", etcd_strerror(e));
+			sleep(1);
+		} else if (left <= 0) {
+			atomic_store(&ka_expired, cur);
+		} else {
+			renewed = time(NULL);
+		}
+	}
+	return NULL;
+}
+
 int machine_register(struct fleetd *f)
 {
 	char path[300], k[512];
@@ -70,8 +113,14 @@ int machine_register(struct fleetd *f)
 		return -1;
 	}
 	f->lease = lease;
-	f->lease_renewed = time(NULL);
 	f->reregistered = true;
+	atomic_store(&ka_lease, lease);
+	static bool started;
+	pthread_t t;
+	if (!started && pthread_create(&t, NULL, keepalive_loop, f) == 0) {
+		pthread_detach(t);
+		started = true;
+	}
 	if (mkdir_p(f->run_dir, 0755) == 0) {
 		FILE *out = fopen(path, "we");
 		if (out) {
@@ -85,20 +134,9 @@ int machine_register(struct fleetd *f)
 
 int machine_keepalive(struct fleetd *f)
 {
-	int64_t left = 0;
-	if (etcd_lease_keepalive(f->etcd, f->lease, &left) < 0) {
-		/* etcd is unreachable: change nothing, try again. The units keep
-		 * running; if the lease expires meanwhile, the engine moves them
-		 * and this agent follows when it is back. */
-		if (time(NULL) - f->lease_renewed < f->ttl)
-			msg("cannot keep the lease alive: %s", etcd_strerror(f->etcd));
-		return -1;
-	}
-	if (left <= 0) {
-		msg("lease %" PRIx64 " expired: registering again", (uint64_t)f->lease);
-		f->lease = 0;
-		return machine_register(f);
-	}
-	f->lease_renewed = time(NULL);
-	return 0;
+	if (!f->lease || atomic_load(&ka_expired) != f->lease)
+		return 0;
+	msg("lease %" PRIx64 " expired: registering again", (uint64_t)f->lease);
+	f->lease = 0;
+	return machine_register(f);
 }

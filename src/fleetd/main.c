@@ -177,8 +177,7 @@ int main(int argc, char **argv)
 			sleep(1);
 			continue;
 		}
-		if (time(NULL) - f.lease_renewed >= f.ttl / 3)
-			machine_keepalive(&f);
+		machine_keepalive(&f);
 		/* A new lease: the agent lists again and republishes under it. */
 		if (f.reregistered)
 			agent_up = false;

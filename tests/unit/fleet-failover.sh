@@ -7,7 +7,9 @@
 #   its copies, so that each runs once;
 # - the machine that leads the engine dies: another engine takes over and
 #   moves the dead machine's units within the TTL and a few seconds;
-# - a fleetd restarted on a live machine: nothing moves, nothing restarts.
+# - a fleetd restarted on a live machine: nothing moves, nothing restarts;
+# - a node's init that does not answer for longer than the TTL: its lease is
+#   kept alive all the same (fleetd's keep-alive thread), nothing moves.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/fleet.sh"
 etcd_cluster
@@ -66,6 +68,26 @@ sleep 6
 [ "$(starts)" = 6 ] || fail "after fleetd restarted: $(starts) starts, not 6"
 [ "$(placement)" = "$before" ] || fail "after fleetd restarted the units moved: $(placement)"
 ok "fleetd restarted: its machine's units stay, nothing restarts"
+
+# m1's init stops answering for twice the TTL while two units are started
+# there: fleetd's calls to it wait (10 s each), but the lease is kept alive by
+# a thread of its own, so m1 stays registered and nothing of it moves.
+sched() { ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" get --prefix /berth/fleet/schedule/u | paste - - | sort; }
+s_before=$(sched)
+sleeper p1.service "MachineID=m1"
+sleeper p2.service "MachineID=m1"
+kill -STOP "$(cat "$T/node-m1/init.pid")"
+(cd "$T/units" && fleetctl start --no-block p1.service p2.service) >/dev/null || fail "fleetctl start p1 p2"
+sleep 16
+m1key=$(ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" get /berth/fleet/machines/m1 --keys-only)
+s_after=$(sched)
+kill -CONT "$(cat "$T/node-m1/init.pid")"
+[ -n "$m1key" ] || { tail -n 20 "$T/node-m1/fleetd.log"; fail "m1's lease lapsed while its init did not answer"; }
+[ "$s_after" = "$s_before" ] || fail "units moved while m1's init did not answer: $s_after"
+! grep -q "expired" "$T/node-m1/fleetd.log" || fail "m1's fleetd says its lease expired"
+until_true 30 sh -c "[ \"\$($ctl -s $T/node-m1/init.sock is-active p2.service)\" = active ]" ||
+	fail "p2.service did not start on m1 once its init answered again"
+ok "init not answering for twice the TTL: the lease is kept, nothing moves, the new units start after"
 
 # m3 cut off for longer than its TTL: its units move; when it is back it stops
 # its copies.

@@ -113,10 +113,15 @@ assert_contains "$T/out" "Unit meta.service loaded on m3..."
 fleetctl unload meta.service > "$T/out" || fail "fleetctl unload"
 assert_contains "$T/out" "Unit meta.service inactive"
 until_true 10 sh -c "[ ! -e $T/node-m3/units/meta.service ]" || fail "meta.service's file is still on m3"
+# An inactive unit is not stopped (that would schedule it), as in fleet.
+if fleetctl stop meta.service > "$T/out" 2>&1; then fail "fleetctl stop of an inactive unit succeeded"; fi
+assert_contains "$T/out" "Unable to stop unit meta.service in state inactive"
+[ "$(ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" get --print-value-only /berth/fleet/desired/meta.service)" = inactive ] ||
+	fail "fleetctl stop changed an inactive unit's desired state"
 fleetctl destroy meta.service > "$T/out" || fail "fleetctl destroy"
 assert_contains "$T/out" "Destroyed meta.service"
 if fleetctl cat meta.service >/dev/null 2>&1; then fail "a destroyed unit can still be read"; fi
-ok "stop, unload and destroy"
+ok "stop, unload (then stop refused) and destroy"
 
 # Metadata changes: a unit that no longer fits its machine moves to one that
 # does (fleetd restarted with other settings; its lease, and so its other
