@@ -2,7 +2,8 @@
 # are compiled out, so no setting can turn them back on. One static program,
 # dropbearmulti, as dropbear, dropbearkey and scp; no client (dbclient).
 # dropbear.service makes the host keys on first boot (in /etc/dropbear, on
-# STATE) and runs the server on port 22.
+# STATE) and runs the server on port 22. Its "sftp" subsystem is OpenSSH's
+# sftp-server (package/openssh).
 DROPBEAR_VERSION := 2022.83
 DROPBEAR_SOURCE := dropbear-$(DROPBEAR_VERSION).tar.bz2
 DROPBEAR_SITE := https://matt.ucc.asn.au/dropbear/releases
@@ -27,7 +28,8 @@ DROPBEAR_PROGRAMS := dropbear dropbearkey scp
 define DROPBEAR_LOCALOPTIONS
 #define DROPBEAR_SVR_PASSWORD_AUTH 0
 #define DROPBEAR_SVR_PAM_AUTH 0
-#define DROPBEAR_SFTPSERVER 0
+#define DROPBEAR_SFTPSERVER 1
+#define SFTPSERVER_PATH "/usr/libexec/sftp-server"
 #define DROPBEAR_X11FWD 0
 #define DEFAULT_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 endef

@@ -142,6 +142,11 @@ int main(int argc, char **argv)
 		return found < 0;
 	}
 	say("configuration from %s", m.source);
+	if (substitute_addresses(&m) < 0) {
+		say("ERROR: out of memory");
+		meta_free(&m);
+		return 1;
+	}
 	for (size_t i = 0; i < m.warnings.n; i++)
 		say("warning: %s", m.warnings.v[i]);
 

@@ -6,6 +6,7 @@
  *   gateway MAC ADDRESS
  *   dns ADDRESS */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,16 @@ int meta_digitalocean(const char *text, size_t len, struct node_meta *m, char *e
 			const char *mac = str(v, "mac");
 			if (!mac)
 				continue;
+			/* The first of each kind, for $public_ipv4 and the like. */
+			bool pub = !strcmp(kind, "public"), priv = !strcmp(kind, "private");
+			const char *a4 = str(json_object_get(v, "ipv4"), "ip_address");
+			const char *a6 = str(json_object_get(v, "ipv6"), "ip_address");
+			char *d4 = pub ? m->public_ipv4 : priv ? m->private_ipv4 : NULL;
+			char *d6 = pub ? m->public_ipv6 : priv ? m->private_ipv6 : NULL;
+			if (d4 && !*d4 && a4)
+				snprintf(d4, sizeof m->public_ipv4, "%s", a4);
+			if (d6 && !*d6 && a6)
+				snprintf(d6, sizeof m->public_ipv6, "%s", a6);
 			if (add_ipv4(m, mac, json_object_get(v, "ipv4"), "ip_address", "netmask", "gateway", err) < 0 ||
 			    add_ipv4(m, mac, json_object_get(v, "anchor_ipv4"), "ip_address", "netmask", NULL, err) < 0) {
 				rc = -1;

@@ -31,6 +31,8 @@ struct node_meta {
 	struct strv keys;    /* SSH keys the platform holds for the node */
 	struct strv network; /* lines of /etc/berth/network.conf (docs/provision.md) */
 	struct strv warnings;
+	/* the node's first public and private addresses, "" if not given */
+	char public_ipv4[64], private_ipv4[64], public_ipv6[64], private_ipv6[64];
 };
 
 void meta_free(struct node_meta *m);
@@ -40,6 +42,10 @@ void meta_free(struct node_meta *m);
 int source_cmdline(const struct prov_env *env, struct node_meta *m, char *err);
 int source_drives(const struct prov_env *env, struct node_meta *m, char *err);
 int source_digitalocean(const struct prov_env *env, struct node_meta *m, char *err);
+
+/* $public_ipv4 and its kind in a #cloud-config user document replaced by M's
+ * addresses (substitute.c); 0, or -1 if out of memory. */
+int substitute_addresses(struct node_meta *m);
 
 /* A GET tried again until ENV's wait is over; 0 with the body, or -1 with ERR. */
 int fetch_url(const struct prov_env *env, const char *url, char **body, size_t *len, char *err);

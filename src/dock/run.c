@@ -434,6 +434,10 @@ static int run_once(struct container *c, bool foreground, bool tty, bool interac
 		if (!(foreground && (interactive || tty))) {
 			int nul = open("/dev/null", O_RDONLY);
 			dup2(nul, 0);
+			/* A group of its own: Ctrl-C at dock's terminal, or a
+			 * unit's stop signal sent to dock's group, reaches the
+			 * container once, through dock, not also through runc. */
+			setpgid(0, 0);
 		}
 		sigset_t none;
 		sigemptyset(&none);

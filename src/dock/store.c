@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/atomicfile.h"
 #include "../lib/imageref.h"
 #include "../lib/layer.h"
 #include "../lib/mkdirp.h"
@@ -94,17 +95,7 @@ static void tmp_name(char *out, size_t len, const char *what)
 
 int write_file_atomic(const char *path, const char *data, size_t len, char *err)
 {
-	char tmp[700];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0 || close(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		snprintf(err, ERRLEN, "cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return file_write_atomic(path, data, len, 0600, (uid_t)-1, (gid_t)-1, err, ERRLEN);
 }
 
 static void hex_digest(crypto_hash_sha256_state *st, char out[72])
@@ -164,6 +155,7 @@ int blob_put(int in, const char *digest, int64_t size, char out[72], char *err)
 		snprintf(err, ERRLEN, "cannot rename %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
+	parent_sync(final);
 	return 0;
 fail:
 	if (fd >= 0)
@@ -238,6 +230,8 @@ static int layer_ensure(const struct oci_desc *blob, const char *diff_id, char *
 		snprintf(why, sizeof why, "rename: %s", strerror(errno));
 		rc = -1;
 	}
+	if (rc == 0)
+		parent_sync(final);
 	if (rc < 0) {
 		snprintf(err, ERRLEN, "layer %.19s: %s", blob->digest, why);
 		remove_tree(tmp);

@@ -47,6 +47,31 @@ static int machines_of(struct ctl *c, const char *unit, struct strv *out)
 	return 0;
 }
 
+struct answer {
+	size_t prefix_len; /* of replies/REQ/ */
+	int code;          /* init's, from "end" */
+	bool end;
+};
+
+/* Pieces of the answer (replies/REQ/SEQ, in revision order: the agent writes
+ * them in turn) are printed; "end" brings init's exit code. */
+static int on_reply(void *arg, const struct etcd_event *ev, size_t n, int64_t revision)
+{
+	(void)revision;
+	struct answer *a = arg;
+	for (size_t i = 0; i < n && !a->end; i++) {
+		if (ev[i].type != ETCD_EVENT_PUT)
+			continue;
+		if (!strcmp(ev[i].kv.key + a->prefix_len, "end")) {
+			a->code = atoi(ev[i].kv.value);
+			a->end = true;
+		} else {
+			fwrite(ev[i].kv.value, 1, ev[i].kv.value_len, stdout);
+		}
+	}
+	return 0;
+}
+
 /* Asks MACHINE's agent CMD about UNIT and prints the answer as it comes.
  * Returns init's exit code, or -1. */
 static int ask(struct ctl *c, const char *machine, const char *cmd, const char *unit)
@@ -72,43 +97,41 @@ static int ask(struct ctl *c, const char *machine, const char *cmd, const char *
 	char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	ctl_key(c, rk, sizeof rk, "requests", machine, req);
-	if (!body || etcd_put(c->etcd, rk, body, lease) < 0) {
+	/* The store's revision before the request: the answer comes after it. */
+	struct etcd_kvs before = { 0 };
+	int64_t rev = 0;
+	if (etcd_range(c->etcd, rk, 0, 0, &before) == 0)
+		rev = before.revision;
+	etcd_kvs_free(&before);
+	if (!body || !rev || etcd_put(c->etcd, rk, body, lease) < 0) {
 		msg("%s", etcd_strerror(c->etcd));
 		free(body);
 		etcd_lease_revoke(c->etcd, lease);
 		return -1;
 	}
 	free(body);
+	/* The answer's pieces, in order, until "end": watched from the request's
+	 * revision on, so each piece is read once however long a follow lasts. */
 	ctl_key(c, pk, sizeof pk, "replies", req, "");
-	/* The answer's pieces, in order (SEQ is zero-padded), until "end". */
-	char last[600] = "";
-	int code = -1;
+	struct answer a = { .prefix_len = strlen(pk), .code = -1 };
+	struct etcd_watch *w = etcd_watch_start(c->etcd, pk, 1, rev + 1);
 	time_t start = time(NULL), renewed = start;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	while (!interrupted) {
-		struct etcd_kvs kvs = { 0 };
-		if (etcd_range(c->etcd, pk, 1, 0, &kvs) < 0) {
-			msg("%s", etcd_strerror(c->etcd));
-			break;
-		}
-		bool end = false;
-		for (size_t i = 0; i < kvs.n; i++) {
-			const char *seq = kvs.kv[i].key + strlen(pk);
-			if (!strcmp(seq, "end")) {
-				code = atoi(kvs.kv[i].value);
-				end = true;
-			} else if (strcmp(kvs.kv[i].key, last) > 0) {
-				fwrite(kvs.kv[i].value, 1, kvs.kv[i].value_len, stdout);
-				snprintf(last, sizeof last, "%s", kvs.kv[i].key);
-			}
-		}
+	while (!interrupted && w && !a.end) {
+		int r = etcd_watch_poll(w, 200, on_reply, &a);
 		fflush(stdout);
-		etcd_kvs_free(&kvs);
-		if (end)
+		if (r == ETCD_WATCH_COMPACTED) {
+			msg("the answer of machine %s's fleetd was compacted away before it could be read", machine);
 			break;
-		if (!c->follow && time(NULL) - start > 10) {
+		}
+		if (r < 0) { /* on another endpoint, from where it was */
+			int64_t from = etcd_watch_revision(w) + 1;
+			etcd_watch_stop(w);
+			w = etcd_watch_start(c->etcd, pk, 1, from);
+		}
+		if (!a.end && !c->follow && time(NULL) - start > 10) {
 			msg("no answer from machine %s's fleetd", machine);
 			break;
 		}
@@ -117,10 +140,10 @@ static int ask(struct ctl *c, const char *machine, const char *cmd, const char *
 			etcd_lease_keepalive(c->etcd, lease, &left);
 			renewed = time(NULL);
 		}
-		usleep(200 * 1000);
 	}
+	etcd_watch_stop(w);
 	etcd_lease_revoke(c->etcd, lease);
-	return code;
+	return a.code;
 }
 
 static int remote(struct ctl *c, int argc, char **argv, const char *cmd)

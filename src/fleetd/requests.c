@@ -21,19 +21,32 @@ struct follow {
 	int fd;
 	unsigned seq;
 	bool head;  /* the code line is still to be read */
+	int code;   /* init's, from that line */
 };
 
 static struct follow follows[16];
 static size_t nfollows;
 static struct etcd_watch *watch;
 
-static void reply(struct fleetd *f, const char *req, unsigned seq, const char *text, size_t len, int64_t lease)
+/* etcd refuses a request over 1.5 MiB: an answer goes in pieces well under. */
+#define PIECE (512 * 1024)
+
+/* TEXT as the answer's next pieces, from *SEQ on. -1 if etcd took none (the
+ * asker's lease is gone, say). */
+static int reply(struct fleetd *f, const char *req, unsigned *seq, const char *text, size_t len, int64_t lease)
 {
-	char k[512], s[16], *v = strndup(text, len);
-	snprintf(s, sizeof s, "%08u", seq);
-	if (v && etcd_put(f->etcd, key(k, sizeof k, f, "replies", req, s), v, lease) < 0)
-		msg("cannot answer request %s: %s", req, etcd_strerror(f->etcd));
-	free(v);
+	for (size_t off = 0; off < len; off += PIECE) {
+		size_t n = len - off < PIECE ? len - off : PIECE;
+		char k[512], s[16], *v = strndup(text + off, n);
+		snprintf(s, sizeof s, "%08u", (*seq)++);
+		int r = v ? etcd_put(f->etcd, key(k, sizeof k, f, "replies", req, s), v, lease) : -1;
+		free(v);
+		if (r < 0) {
+			msg("cannot answer request %s: %s", req, etcd_strerror(f->etcd));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static void reply_end(struct fleetd *f, const char *req, int code, int64_t lease)
@@ -61,7 +74,8 @@ static void on_request(struct fleetd *f, const char *req, const char *json, size
 	char line[512], err[256];
 	if (!cmd || !unit || !plain(unit) || (strcmp(cmd, "status") && strcmp(cmd, "journal"))) {
 		const char *msg = "fleetd: a request it does not understand\n";
-		reply(f, req, 1, msg, strlen(msg), lease);
+		unsigned seq = 1;
+		reply(f, req, &seq, msg, strlen(msg), lease);
 		reply_end(f, req, 1, lease);
 		json_decref(o);
 		return;
@@ -77,6 +91,7 @@ static void on_request(struct fleetd *f, const char *req, const char *json, size
 			fl->fd = fd;
 			fl->seq = 1;
 			fl->head = true;
+			fl->code = 0;
 			json_decref(o);
 			return;
 		}
@@ -87,11 +102,12 @@ static void on_request(struct fleetd *f, const char *req, const char *json, size
 		snprintf(line, sizeof line, "log %d %s\n", lines, unit);
 	struct ctl_text a = { 0 };
 	int code = ctl_call(f->init_socket, line, 10, ctl_collect, &a, err, sizeof err);
+	unsigned seq = 1;
 	if (code < 0) {
 		snprintf(line, sizeof line, "fleetd: init: %s\n", err);
-		reply(f, req, 1, line, strlen(line), lease);
+		reply(f, req, &seq, line, strlen(line), lease);
 	} else if (a.len) {
-		reply(f, req, 1, a.text, a.len, lease);
+		reply(f, req, &seq, a.text, a.len, lease);
 	}
 	reply_end(f, req, code < 0 ? 1 : code, lease);
 	free(a.text);
@@ -102,6 +118,17 @@ static void drop_follow(size_t k)
 {
 	close(follows[k].fd);
 	follows[k] = follows[--nfollows];
+}
+
+/* Does etcd say request REQ (under PREFIX) is no more? */
+static bool request_gone(struct fleetd *f, const char *prefix, const char *req)
+{
+	char rk[512];
+	struct etcd_kvs kvs = { 0 };
+	snprintf(rk, sizeof rk, "%s%s", prefix, req);
+	bool gone = etcd_range(f->etcd, rk, 0, 0, &kvs) == 0 && kvs.n == 0;
+	etcd_kvs_free(&kvs);
+	return gone;
 }
 
 struct events {
@@ -137,6 +164,12 @@ void requests_poll(struct fleetd *f, int timeout_ms)
 		watch = etcd_watch_start(f->etcd, prefix, 1, 0);
 		if (!watch)
 			return;
+		/* A follow whose request went while there was no watch: over. */
+		for (size_t k = 0; k < nfollows;)
+			if (request_gone(f, prefix, follows[k].req))
+				drop_follow(k);
+			else
+				k++;
 	}
 	struct events x = { f, strlen(prefix) };
 	if (etcd_watch_poll(watch, timeout_ms, on_events, &x) != 0) {
@@ -148,7 +181,7 @@ void requests_poll(struct fleetd *f, int timeout_ms)
 		char buf[16384];
 		ssize_t n = read(follows[k].fd, buf, sizeof buf);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			reply_end(f, follows[k].req, 0, follows[k].lease);
+			reply_end(f, follows[k].req, follows[k].code, follows[k].lease);
 			drop_follow(k);
 			continue;
 		}
@@ -159,12 +192,18 @@ void requests_poll(struct fleetd *f, int timeout_ms)
 				char *nl = memchr(buf, '\n', len);
 				if (nl) {
 					follows[k].head = false;
+					follows[k].code = atoi(buf);
 					len -= (size_t)(nl + 1 - buf);
 					body = nl + 1;
 				}
 			}
-			if (len)
-				reply(f, follows[k].req, follows[k].seq++, body, len, follows[k].lease);
+			/* Not taken, and the request is gone (its asker's lease
+			 * with it): the follow is over. */
+			if (len && reply(f, follows[k].req, &follows[k].seq, body, len, follows[k].lease) < 0 &&
+			    request_gone(f, prefix, follows[k].req)) {
+				drop_follow(k);
+				continue;
+			}
 		}
 		k++;
 	}

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/atomicfile.h"
 #include "../lib/mkdirp.h"
 #include "boot.h"
 
@@ -79,15 +80,12 @@ void machine_id_setup(char id[33])
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	for (int i = 0; i < 16; i++)
 		snprintf(id + 2 * i, 3, "%02x", b[i]);
-	int fd = open("/etc/machine-id.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
-	char line[34];
+	char line[34], err[300];
 	snprintf(line, sizeof line, "%s\n", id);
-	if (fd < 0 || write(fd, line, 33) != 33 || fsync(fd) < 0 || rename("/etc/machine-id.tmp", "/etc/machine-id") < 0)
-		boot_log("cannot write /etc/machine-id: %s (this boot uses %s)", strerror(errno), id);
+	if (file_write_atomic("/etc/machine-id", line, 33, 0444, (uid_t)-1, (gid_t)-1, err, sizeof err) < 0)
+		boot_log("%s (this boot uses %s)", err, id);
 	else
 		boot_log("made /etc/machine-id %s", id);
-	if (fd >= 0)
-		close(fd);
 }
 
 /* Written to /dev/urandom the seed mixes into the pool (it is not credited: a
@@ -115,10 +113,7 @@ void random_seed_save(void)
 	if (getrandom(buf, sizeof buf, GRND_NONBLOCK) != (ssize_t)sizeof buf)
 		return;
 	mkdir_p("/var/lib/berth", 0755);
-	int fd = open(SEED_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf || fsync(fd) < 0 ||
-	    rename(SEED_FILE ".tmp", SEED_FILE) < 0)
-		boot_log("cannot save the random seed in %s: %s", SEED_FILE, strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	char err[300];
+	if (file_write_atomic(SEED_FILE, buf, sizeof buf, 0600, (uid_t)-1, (gid_t)-1, err, sizeof err) < 0)
+		boot_log("cannot save the random seed: %s", err);
 }

@@ -8,6 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void parent_sync(const char *path)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid, char *err,
 		      size_t errlen)
 {
@@ -37,16 +51,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 	if (rename(tmp, path) < 0)
 		goto fail;
 	/* The rename itself is made durable by flushing the directory. */
-	char dir[4200];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	parent_sync(path);
 	return 0;
 fail:
 	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

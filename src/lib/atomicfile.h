@@ -12,6 +12,10 @@
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid, char *err,
 		      size_t errlen);
 
+/* Flushes the directory that holds PATH, so that a rename or a new name in
+ * it outlives a power cut. */
+void parent_sync(const char *path);
+
 /* Reads PATH whole (at most MAX bytes) into a malloc'd, NUL-terminated buffer
  * (*LEN its length). Returns NULL with errno set (EFBIG: longer than MAX). */
 char *file_read_all(const char *path, size_t max, size_t *len);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/atomicfile.h"
 #include "../lib/mkdirp.h"
 #include "agent.h"
 
@@ -28,20 +29,11 @@ static void state_path(const struct config *c, const char *name, char *out, size
 /* Writes TEXT to the state file NAME, whole or not at all. */
 void state_write(const struct config *c, const char *name, const char *text)
 {
-	char path[300], tmp[310];
+	char path[300], err[400];
 	mkdir_p(c->state_dir, 0700);
 	state_path(c, name, path, sizeof path);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	size_t n = strlen(text);
-	int ok = write(fd, text, n) == (ssize_t)n && fsync(fd) == 0;
-	close(fd);
-	if (ok)
-		rename(tmp, path);
-	else
-		unlink(tmp);
+	if (file_write_atomic(path, text, strlen(text), 0644, (uid_t)-1, (gid_t)-1, err, sizeof err) < 0)
+		say(NULL, "%s", err);
 }
 
 void state_read(const struct config *c, const char *name, char *out, size_t len)

@@ -2,7 +2,7 @@
 # First boot from a ConfigDrive (vfat labelled config-2, OpenStack layout, made
 # by the test) in QEMU: the host name, a written file and a unit from the
 # #cloud-config are applied, the key from meta_data.json lets SSH in through
-# QEMU's port forward as core and as root, scp copies a file, a password login
+# QEMU's port forward as core and as root, scp and sftp copy files, a password login
 # is refused. The second boot applies nothing again and keeps the host keys.
 # Prints bench lines: first and second boot to SSH reachable.
 . "$TOPDIR/tests/lib/common.sh"
@@ -52,9 +52,13 @@ assert_contains "$QEMU_OUT" "provision: applied: 0 user(s), 1 key(s), 1 file(s),
 [ "$(ssh_run root initctl is-active hello.service)" = active ] || fail "hello.service is not active"
 ok "hostname, file, unit and keys applied; SSH as core and root"
 echo "copied by scp" > "$T/payload"
-scp -O -q $SSH_OPTS -P "$SSH_PORT" "$T/payload" "core@127.0.0.1:/home/core/payload" || fail "scp to the node failed"
+scp -q $SSH_OPTS -P "$SSH_PORT" "$T/payload" "core@127.0.0.1:/home/core/payload" || fail "scp (SFTP) to the node failed"
 [ "$(ssh_run core cat /home/core/payload)" = "copied by scp" ] || fail "the file scp copied is not there"
-ok "scp copies a file to the node"
+scp -O -q $SSH_OPTS -P "$SSH_PORT" "core@127.0.0.1:/home/core/payload" "$T/back" || fail "scp -O from the node failed"
+[ "$(cat "$T/back")" = "copied by scp" ] || fail "scp -O brought back '$(cat "$T/back")'"
+printf 'ls /home/core\n' | sftp -q -b - $SSH_OPTS -P "$SSH_PORT" core@127.0.0.1 > "$T/sftp" 2>&1 || { cat "$T/sftp"; fail "sftp failed"; }
+assert_contains "$T/sftp" "payload"
+ok "scp (SFTP and -O) and sftp copy files to and from the node"
 if ssh $SSH_OPTS -p "$SSH_PORT" -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive \
 	-o NumberOfPasswordPrompts=1 core@127.0.0.1 true < /dev/null > "$T/pw.out" 2>&1; then
 	fail "a login without a key got in"

@@ -119,5 +119,7 @@ done
 echo "the engine's machine $lead died: its units ($lead_units) moved after $(( $(date +%s) - t0 )) s"
 new=$(ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" get /berth/fleet/engine/leader --print-value-only)
 [ -n "$new" ] && [ "$new" != "$lead" ] || fail "no new engine leader (is '$new')"
-for i in 1 2 3 4 5 6; do [ -n "$(where "u$i.service")" ] || fail "u$i.service runs nowhere"; done
+for i in 1 2 3 4 5 6; do
+	[ -n "$(where "u$i.service")" ] || { tail -n 15 "$T"/node-*/fleetd.log; fail "u$i.service runs nowhere"; }
+done
 ok "engine failover: $new leads, and every unit runs"

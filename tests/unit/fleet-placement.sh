@@ -106,6 +106,23 @@ until_true 10 sh -c "! kill -0 $fpid 2>/dev/null || grep -q ') Z ' /proc/$fpid/s
 wait $fpid
 ok "fleetctl journal -f follows a unit's log on its machine"
 
+# A long answer (more than one 512 KiB piece in etcd) comes whole and in order.
+zeros=$(printf '%0220d' 0)
+cat > "$T/units/chatty.service" <<EOT
+[Service]
+ExecStart=/bin/sh -c 'i=1000; while [ \$i -lt 3100 ]; do echo "line\$i $zeros"; i=\$((i+1)); done; exec sleep 1000'
+EOT
+(cd "$T/units" && fleetctl start chatty.service) >/dev/null || fail "start chatty.service"
+until_true 10 sh -c "$fleetctl_bin --endpoint $ETCD_EPS journal --lines 1 chatty.service | grep -q line3099" ||
+	fail "chatty.service did not say its last line"
+fleetctl journal --lines 2048 chatty.service > "$T/long" || fail "fleetctl journal --lines 2048"
+[ "$(grep -c '^.*line[0-9]* 0*$' "$T/long")" = 2048 ] || fail "the long journal has $(grep -c line "$T/long") lines, not 2048"
+[ "$(wc -c < "$T/long")" -gt 524288 ] || fail "the long journal is only $(wc -c < "$T/long") bytes: not more than one piece"
+[ "$(grep -o 'line[0-9]*' "$T/long" | sed 's/line//' | sort -c -n && echo sorted)" = sorted ] || fail "the long journal is out of order"
+[ "$(grep -o 'line[0-9]*' "$T/long" | tail -n 1)" = line3099 ] || fail "the long journal does not end with the last line"
+fleetctl destroy chatty.service >/dev/null
+ok "a journal of 2048 long lines comes whole and in order"
+
 # stop, unload, destroy.
 fleetctl stop meta.service > "$T/out" || fail "fleetctl stop"
 assert_contains "$T/out" "Unit meta.service loaded on m3..."

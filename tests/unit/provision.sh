@@ -114,7 +114,7 @@ cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TO
 : > "$T/cmdline"
 cat > "$T/md/metadata/v1.json" <<EOT
 {"droplet_id": 1, "hostname": "droplet-7", "public_keys": ["$key2"],
- "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-do\n    content: yes\n",
+ "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-do\n    content: yes\n  - path: /etc/addresses\n    content: \"\$private_ipv4 \$public_ipv4 \\\\\$private_ipv4 [\$public_ipv6]\"\n",
  "interfaces": {"public": [{"mac": "52:54:00:12:34:56", "type": "public",
    "ipv4": {"ip_address": "203.0.113.10", "netmask": "255.255.240.0", "gateway": "203.0.113.1"},
    "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"}}],
@@ -127,11 +127,16 @@ run --metadata-url "http://127.0.0.1:$HTTP_PORT/metadata/v1.json" > "$T/run4" 2>
 [ "$(cat "$R/etc/hostname")" = droplet-7 ] || fail "the droplet's host name was not set"
 assert_contains "$R/var/home/core/.ssh/authorized_keys" "$key2" "core's keys from the metadata"
 [ "$(cat "$R/etc/from-do")" = yes ] || fail "the droplet's user data was not applied"
+# CoreOS's address variables, from the metadata; escaped, one stays; one the
+# droplet has no address for is empty, with a warning.
+[ "$(cat "$R/etc/addresses")" = '10.132.0.2 203.0.113.10 $private_ipv4 []' ] ||
+	fail "address variables: got '$(cat "$R/etc/addresses")'"
+assert_contains "$T/run4" "warning: \$public_ipv6 is used but the platform gave no such address"
 for l in "address 52:54:00:12:34:56 203.0.113.10/20" "gateway 52:54:00:12:34:56 203.0.113.1" \
 	"address 52:54:00:12:34:56 10.17.0.5/16" "address 52:54:00:65:43:21 10.132.0.2/16" "dns 67.207.67.2"; do
 	assert_contains "$R/etc/berth/network.conf" "$l"
 done
-ok "DigitalOcean metadata: host name, keys, user data, static addresses"
+ok "DigitalOcean metadata: host name, keys, user data (with \$private_ipv4 and the like), static addresses"
 
 R=$T/root4
 mkdir -p "$R/etc"
