@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,13 @@ static int run(char *const argv[], const char *input, char *err)
 		goto fail;
 	}
 	pid_t pid = fork();
+	if (pid < 0) {
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		goto fail;
+	}
 	if (pid == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -104,8 +112,13 @@ int fw_ready(const char *bridge, const char *subnet, char *err)
 
 int fw_ports(json_t *ports, bool add, char *err)
 {
-	char script[8192] = "*nat\n";
-	size_t i;
+	size_t cap = 128 * json_array_size(ports) + 32, i;
+	char *script = malloc(cap);
+	if (!script) {
+		snprintf(err, ERRLEN, "out of memory");
+		return -1;
+	}
+	strcpy(script, "*nat\n");
 	json_t *p;
 	json_array_foreach(ports, i, p) {
 		char proto[8], to[32];
@@ -113,11 +126,13 @@ int fw_ports(json_t *ports, bool add, char *err)
 		if (sscanf(json_string_value(p) ? json_string_value(p) : "", "%7s %u %31s", proto, &host, to) != 3)
 			continue;
 		size_t len = strlen(script);
-		snprintf(script + len, sizeof script - len, "%s DOCK -p %s -m %s --dport %u -j DNAT --to-destination %s\n",
+		snprintf(script + len, cap - len, "%s DOCK -p %s -m %s --dport %u -j DNAT --to-destination %s\n",
 			 add ? "-A" : "-D", proto, proto, host, to);
 	}
-	strncat(script, "COMMIT\n", sizeof script - strlen(script) - 1);
-	if (restore(script, err) == 0)
+	strcat(script, "COMMIT\n");
+	int r = restore(script, err);
+	free(script);
+	if (r == 0)
 		return 0;
 	if (add || json_array_size(ports) < 2)
 		return -1;

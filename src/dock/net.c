@@ -146,17 +146,37 @@ static int port_rule(const char *spec, const char *ip, char *out, size_t len, ch
 	return 0;
 }
 
-/* Is "PROTO HOST " (the start of RULE) published by a container already? */
-static int port_taken(struct container *c, void *arg)
+/* A container whose monitor is gone (a reboot, a kill -9) without its
+ * teardown: its rules go now, so that its ports are free again and its
+ * address, which may be given out again, draws nothing of its own. */
+static int sweep_stale(struct container *c, void *arg)
 {
-	const char *rule = arg;
+	(void)arg;
+	json_t *rules = json_object_get(c->state, "ports");
+	if (!json_array_size(rules) || strcmp(container_status(c), "exited"))
+		return 0;
+	char err[ERRLEN];
+	fw_ports(rules, false, err); /* after a reboot they are gone already */
+	json_object_del(c->state, "ports");
+	container_save(c, err);
+	return 0;
+}
+
+/* Does RULES publish what RULE does ("PROTO HOST ", its start)? */
+static bool in_rules(json_t *rules, const char *rule)
+{
 	size_t key = strchr(strchr(rule, ' ') + 1, ' ') - rule + 1;
 	json_t *p;
 	size_t i;
-	json_array_foreach(json_object_get(c->state, "ports"), i, p)
+	json_array_foreach(rules, i, p)
 		if (json_string_value(p) && strncmp(json_string_value(p), rule, key) == 0)
-			return 1;
-	return 0;
+			return true;
+	return false;
+}
+
+static int port_taken(struct container *c, void *arg)
+{
+	return in_rules(json_object_get(c->state, "ports"), arg);
 }
 
 int net_setup(struct container *c, const struct run_opts *o, char *err)
@@ -165,6 +185,7 @@ int net_setup(struct container *c, const struct run_opts *o, char *err)
 		return 0;
 	if (mkdir_p(conf.run, 0700) < 0 || bridge_ready(err) < 0)
 		return -1;
+	container_each(sweep_stale, NULL);
 	struct used u = { 0 };
 	container_each(mark, &u);
 	int host = 2;
@@ -199,6 +220,11 @@ int net_setup(struct container *c, const struct run_opts *o, char *err)
 	char rule[96];
 	for (size_t i = 0; i < o->ports.n; i++) {
 		if (port_rule(o->ports.v[i], ips, rule, sizeof rule, err) < 0) {
+			json_decref(rules);
+			return -1;
+		}
+		if (in_rules(rules, rule)) {
+			snprintf(err, ERRLEN, "-p %s: that port is given twice", o->ports.v[i]);
 			json_decref(rules);
 			return -1;
 		}

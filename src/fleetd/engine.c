@@ -576,8 +576,10 @@ static void campaign(struct fleetd *f)
 	struct etcd_op put = { .type = ETCD_OP_PUT, .key = lk, .value = f->machine_id, .lease = f->lease };
 	int won = 0;
 	int64_t rev = 0;
-	if (etcd_txn(f->etcd, &cmp, 1, &put, 1, NULL, 0, &won, &rev) < 0)
+	if (etcd_txn(f->etcd, &cmp, 1, &put, 1, NULL, 0, &won, &rev) < 0) {
+		next_campaign = time(NULL) + 2; /* etcd away: soon again, not in 30 s */
 		return;
+	}
 	if (!won) {
 		/* Ours already, under this lease (a restarted fleetd)? */
 		struct etcd_kvs kvs = { 0 };

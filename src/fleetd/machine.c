@@ -51,6 +51,14 @@ static char *machine_json(const struct fleetd *f)
 static _Atomic int64_t ka_lease;   /* the lease to keep alive; 0: none yet */
 static _Atomic int64_t ka_expired; /* the last lease etcd said is gone */
 
+/* Seconds on a clock that no setting of the time moves. */
+static time_t now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 static void *keepalive_loop(void *arg)
 {
 	const struct fleetd *f = arg; /* its settings only, which do not change */
@@ -61,9 +69,9 @@ static void *keepalive_loop(void *arg)
 		int64_t lease = atomic_load(&ka_lease);
 		if (lease != cur) { /* just granted, or taken up again */
 			cur = lease;
-			renewed = time(NULL);
+			renewed = now_s();
 		}
-		if (!e || cur == atomic_load(&ka_expired) || time(NULL) - renewed < f->ttl / 3) {
+		if (!e || cur == atomic_load(&ka_expired) || now_s() - renewed < f->ttl / 3) {
 			sleep(1);
 			continue;
 		}
@@ -72,13 +80,13 @@ static void *keepalive_loop(void *arg)
 			/* etcd is unreachable: change nothing, try again. The units
 			 * keep running; if the lease expires meanwhile, the engine
 			 * moves them and this agent follows when it is back. */
-			if (time(NULL) - renewed < f->ttl)
+			if (now_s() - renewed < f->ttl)
 				msg("cannot keep the lease alive: %s", etcd_strerror(e));
 			sleep(1);
 		} else if (left <= 0) {
 			atomic_store(&ka_expired, cur);
 		} else {
-			renewed = time(NULL);
+			renewed = now_s();
 		}
 	}
 	return NULL;
@@ -112,15 +120,19 @@ int machine_register(struct fleetd *f)
 		msg("cannot register in etcd: %s", etcd_strerror(f->etcd));
 		return -1;
 	}
-	f->lease = lease;
-	f->reregistered = true;
 	atomic_store(&ka_lease, lease);
 	static bool started;
 	pthread_t t;
-	if (!started && pthread_create(&t, NULL, keepalive_loop, f) == 0) {
+	if (!started) {
+		if (pthread_create(&t, NULL, keepalive_loop, f) != 0) {
+			msg("cannot start the lease's keep-alive: %s", strerror(errno));
+			return -1;
+		}
 		pthread_detach(t);
 		started = true;
 	}
+	f->lease = lease;
+	f->reregistered = true;
 	if (mkdir_p(f->run_dir, 0755) == 0) {
 		FILE *out = fopen(path, "we");
 		if (out) {

@@ -37,10 +37,9 @@ static int reply(struct fleetd *f, const char *req, unsigned *seq, const char *t
 {
 	for (size_t off = 0; off < len; off += PIECE) {
 		size_t n = len - off < PIECE ? len - off : PIECE;
-		char k[512], s[16], *v = strndup(text + off, n);
+		char k[512], s[16];
 		snprintf(s, sizeof s, "%08u", (*seq)++);
-		int r = v ? etcd_put(f->etcd, key(k, sizeof k, f, "replies", req, s), v, lease) : -1;
-		free(v);
+		int r = etcd_put_len(f->etcd, key(k, sizeof k, f, "replies", req, s), text + off, n, lease);
 		if (r < 0) {
 			msg("cannot answer request %s: %s", req, etcd_strerror(f->etcd));
 			return -1;
