@@ -21,6 +21,9 @@ wait_for() {
 # init_start ARGS...: runs init with ARGS in the background ($pid), its output
 # in $T/out, and waits for its ready line.
 init_start() {
+	# Emptied here, not only by the background job's redirection, which may
+	# come after wait_for has already found an earlier init's ready line.
+	: >"$T/out"
 	"$init" "$@" >"$T/out" 2>&1 &
 	pid=$!
 	on_exit "kill $pid 2>/dev/null"
