@@ -6,7 +6,8 @@
 # /dev path that does not exist. With loop devices: written to one and verified,
 # the kernel sees its partitions, nothing after the image touched; refused: a
 # device smaller than the image, a read-only one, a partition, a device one of
-# whose partitions is mounted, the file behind a loop device. The host's own root disk is refused too,
+# whose partitions is mounted, is swap or is held by device-mapper (where the
+# kernel has it), the file behind a loop device. The host's own root disk is refused too,
 # with -y and a dd that would only record being called.
 . "$TOPDIR/tests/lib/common.sh"
 flash=$TOPDIR/scripts/flash
@@ -254,4 +255,40 @@ if mount -o ro "$part" "$T/mnt" 2>"$T/mount.log"; then
 	ok "once unmounted, $big is written"
 else
 	echo "cannot mount here ($(cat "$T/mount.log")): the refusal of a mounted disk is not tested"
+fi
+
+# Partition 2 in use as swap, then held by device-mapper: each refused, saying
+# what holds it, and nothing written.
+part2=/dev/${bn}p2
+if [ ! -b "$part2" ]; then
+	part2=$T/${bn}p2
+	num=$(cat "/sys/class/block/${bn}p2/dev")
+	mknod "$part2" b "${num%:*}" "${num#*:}" || fail "mknod $part2 failed"
+fi
+mkswap "$part2" >/dev/null 2>&1 || fail "mkswap $part2 failed"
+cp "$T/big.raw" "$T/before-swap.raw"
+if swapon "$part2" 2>"$T/swapon.log"; then
+	on_exit "swapoff '$part2' 2>/dev/null"
+	run swap -y "$img" "$big"
+	swapoff "$part2"
+	expect 1 swap
+	assert_contains "$T/swap.log" "error: flash: $big is in use"
+	assert_contains "$T/swap.log" "$part2 is in use as swap"
+	cmp "$T/before-swap.raw" "$T/big.raw" || fail "$big was written while in use as swap"
+	ok "$big untouched while one of its partitions is swap"
+else
+	echo "cannot swapon here ($(cat "$T/swapon.log")): the refusal of a disk in use as swap is not tested"
+fi
+if dmsetup create berth-flash-test --table "0 2048 linear $part2 0" 2>"$T/dm.log"; then
+	on_exit "dmsetup remove berth-flash-test 2>/dev/null"
+	dm=$(basename "$(readlink -f /dev/mapper/berth-flash-test)")
+	run dm -y "$img" "$big"
+	dmsetup remove berth-flash-test
+	expect 1 dm
+	assert_contains "$T/dm.log" "error: flash: $big is in use"
+	assert_contains "$T/dm.log" "/dev/${bn}p2 is held by $dm (berth-flash-test) (device-mapper, LVM or RAID)"
+	cmp "$T/before-swap.raw" "$T/big.raw" || fail "$big was written while held by device-mapper"
+	ok "$big untouched while device-mapper holds one of its partitions"
+else
+	echo "no device-mapper here ($(head -n 1 "$T/dm.log")): the refusal of a held disk is not tested"
 fi
