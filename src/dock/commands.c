@@ -123,14 +123,17 @@ static int ps_one(struct container *c, void *arg)
 	}
 	char status[96], when[64], cmd[64] = "";
 	json_t *s = c->state;
-	if (!strcmp(st, "running"))
-		snprintf(status, sizeof status, "Up %s", ago(json_integer_value(json_object_get(s, "started")), when, sizeof when));
-	else if (!strcmp(st, "exited") && json_object_get(s, "exit_code"))
+	if (!strcmp(st, "running")) {
+		/* Docker's "Up 5 seconds": a duration, not a time ago. */
+		ago(json_integer_value(json_object_get(s, "started")), when, sizeof when);
+		snprintf(status, sizeof status, "Up %.*s", (int)(strlen(when) - strlen(" ago")), when);
+	} else if (!strcmp(st, "exited") && json_object_get(s, "exit_code")) {
 		snprintf(status, sizeof status, "Exited (%lld)%s %s", (long long)json_integer_value(json_object_get(s, "exit_code")),
 			 json_is_true(json_object_get(s, "oom_killed")) ? " OOMKilled" : "",
 			 ago(json_integer_value(json_object_get(s, "finished")), when, sizeof when));
-	else
+	} else {
 		snprintf(status, sizeof status, "%s", st);
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(s, "cmd"), i, v)

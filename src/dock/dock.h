@@ -5,6 +5,7 @@
  *   spec.c       the runc bundle's config.json for a container
  *   container.c  container records, their states, names and ids
  *   run.c        dock run, and the monitor that stays with a container
+ *   start.c      dock start: a stopped container again, and after a boot
  *   commands.c   images, rmi, ps, stop, kill, rm, logs, exec, inspect
  *   main.c       the command line */
 #ifndef DOCK_H
@@ -105,6 +106,16 @@ void runc_forget(const struct container *c);
 /* run.c */
 int cmd_run(int argc, char **argv);
 int run_monitor(struct container *c, bool foreground, int ready_fd);
+/* run_monitor in the background, out of the caller's session and cgroup;
+ * returns once runc runs the container. */
+int monitor_detach(struct container *c);
+/* The container's overlay root on DIR/rootfs, from IMAGE's layers. */
+int rootfs_mount(struct container *c, json_t *image, char *err);
+/* The cgroup PATH (below /sys/fs/cgroup), with its parent's controllers. */
+void cgroup_make(const char *path);
+
+/* start.c */
+int cmd_start(int argc, char **argv);
 
 /* commands.c */
 int cmd_images(int argc, char **argv);

@@ -93,6 +93,7 @@ static int usage(void)
 	      "  run [OPTIONS] IMAGE [CMD...]   run a container (dock run --help)\n"
 	      "  ps [-a] [-q]             list containers\n"
 	      "  stop [-t S] CTR...       stop (the image's stop signal, then SIGKILL after S seconds)\n"
+	      "  start [-a] CTR...        run stopped containers again (--boot: those --restart says)\n"
 	      "  kill [-s SIG] CTR...     signal      rm [-f] CTR...   remove containers\n"
 	      "  logs [-f] CTR            output      exec [-t] [-e] [-w] [-u] CTR CMD...\n"
 	      "  inspect CTR|IMAGE...     details as JSON\n", stderr);
@@ -104,7 +105,8 @@ int main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "pull", cmd_pull }, { "load", cmd_load }, { "images", cmd_images }, { "rmi", cmd_rmi },
 		{ "run", cmd_run }, { "ps", cmd_ps }, { "stop", cmd_stop }, { "kill", cmd_kill },
-		{ "rm", cmd_rm }, { "logs", cmd_logs }, { "exec", cmd_exec }, { "inspect", cmd_inspect },
+		{ "start", cmd_start }, { "rm", cmd_rm }, { "logs", cmd_logs }, { "exec", cmd_exec },
+		{ "inspect", cmd_inspect },
 	};
 	msg_program = "dock";
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

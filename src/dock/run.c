@@ -254,7 +254,7 @@ static void pick_cgroup(const struct run_opts *o, const char *id, char *out, siz
 
 /* Gives the cgroup at PATH (below /sys/fs/cgroup) every controller its parent
  * has, so that runc's cgroup below it can have limits. */
-static void cgroup_make(const char *path)
+void cgroup_make(const char *path)
 {
 	char p[700], parent[700], ctl[256];
 	snprintf(p, sizeof p, "/sys/fs/cgroup%s", path);
@@ -289,14 +289,16 @@ static int write_text(const char *dir, const char *name, const char *text, char 
 	return write_file_atomic(p, text, strlen(text), err);
 }
 
-/* The overlay root: the image's layers (top first) under upper/. */
-static int mount_rootfs(struct container *c, json_t *image, bool read_only, char *err)
+/* The overlay root: the image's layers (top first) under upper/. Its
+ * directories are there already when dock start mounts it again. */
+int rootfs_mount(struct container *c, json_t *image, char *err)
 {
 	char upper[700], work[700], root[700];
 	snprintf(upper, sizeof upper, "%s/upper", c->dir);
 	snprintf(work, sizeof work, "%s/work", c->dir);
 	snprintf(root, sizeof root, "%s/rootfs", c->dir);
-	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 || mkdir(root, 0755) < 0) {
+	if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(root, 0755) < 0 && errno != EEXIST)) {
 		snprintf(err, ERRLEN, "cannot make the container's directories: %s", strerror(errno));
 		return -1;
 	}
@@ -319,7 +321,7 @@ static int mount_rootfs(struct container *c, json_t *image, bool read_only, char
 			strcat(opts, ":");
 	}
 	sprintf(opts + strlen(opts), ",upperdir=%s,workdir=%s", upper, work);
-	(void)read_only; /* runc makes the root read-only (root.readonly) */
+	/* --read-only: runc makes the root read-only (root.readonly). */
 	int rc = mount("overlay", root, "overlay", MS_NODEV, opts);
 	if (rc < 0)
 		snprintf(err, ERRLEN, "cannot mount the container's root (overlay): %s", strerror(errno));
@@ -356,22 +358,22 @@ static int create(struct container *c, const struct run_opts *o, const char *ima
 					       "hostname", "");
 	json_object_update(c->state, more);
 	json_decref(more);
+	/* -p as given: dock start publishes them again. */
+	json_t *publish = json_array();
+	for (size_t i = 0; i < o->ports.n; i++)
+		json_array_append_new(publish, json_string(o->ports.v[i]));
+	json_object_set_new(c->state, "publish", publish);
 	const char *stop = json_string_value(json_object_get(json_object_get(config, "config"), "StopSignal"));
 	if (stop)
 		json_object_set_new(c->state, "stop_signal", json_string(stop));
 	char host[16];
 	snprintf(host, sizeof host, "%.12s", c->id);
 	json_object_set_new(c->state, "hostname", json_string(host));
-	char hosts[256], hostname[32];
+	char hostname[32];
 	snprintf(hostname, sizeof hostname, "%s\n", host);
-	if (mount_rootfs(c, img, o->read_only, err) < 0 || write_text(c->dir, "hostname", hostname, err) < 0)
+	if (rootfs_mount(c, img, err) < 0 || write_text(c->dir, "hostname", hostname, err) < 0)
 		goto out;
-	if (net_setup(c, o, err) < 0)
-		goto out;
-	const char *ip = json_string_value(json_object_get(c->state, "ip"));
-	snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s%s%s%s",
-		 ip ? ip : "", ip ? "\t" : "", ip ? host : "", ip ? "\n" : "");
-	if (write_text(c->dir, "hosts", hosts, err) < 0 || net_resolv_conf(c, o, err) < 0)
+	if (net_setup(c, o, err) < 0 || net_hosts(c, err) < 0 || net_resolv_conf(c, o, err) < 0)
 		goto out;
 	cgroup_make(cg);
 	if (spec_write(c, o, config, err) < 0 || container_save(c, err) < 0)
@@ -560,6 +562,40 @@ int run_monitor(struct container *c, bool foreground, int ready_fd)
 	return code;
 }
 
+/* The monitor: a child of a child, in a session of its own, so that it
+ * outlives dock and its terminal; it says "ok" once runc runs. */
+int monitor_detach(struct container *c)
+{
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		/* Out of the caller's cgroup: a service or login that ends must not
+		 * take the monitor with it (the container is below /dock already). */
+		mkdir("/sys/fs/cgroup/dock", 0755);
+		mkdir("/sys/fs/cgroup/dock/monitors", 0755);
+		move_to("/sys/fs/cgroup/dock/monitors");
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		_exit(run_monitor(c, false, ready[1]));
+	}
+	close(ready[1]);
+	waitpid(pid, NULL, 0);
+	char ok[2];
+	bool started = read(ready[0], ok, 2) == 2;
+	close(ready[0]);
+	if (!started)
+		warnx("the monitor of container %s did not start", c->name);
+	return started ? 0 : -1;
+}
+
 static void opts_free(struct run_opts *o)
 {
 	strv_clear(&o->env);
@@ -609,36 +645,9 @@ static int run(int argc, char **argv, struct run_opts *op)
 		container_free(&c);
 		return code;
 	}
-	/* The monitor: a child of a child, in a session of its own, so that it
-	 * outlives dock and its terminal; it says "ok" once runc runs. */
-	int ready[2];
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return 125;
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(ready[0]);
-		setsid();
-		if (fork() != 0)
-			_exit(0);
-		/* Out of the caller's cgroup: a service or login that ends must not
-		 * take the monitor with it (the container is below /dock already). */
-		mkdir("/sys/fs/cgroup/dock", 0755);
-		mkdir("/sys/fs/cgroup/dock/monitors", 0755);
-		move_to("/sys/fs/cgroup/dock/monitors");
-		int nul = open("/dev/null", O_RDWR);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		dup2(nul, 2);
-		_exit(run_monitor(&c, false, ready[1]));
-	}
-	close(ready[1]);
-	waitpid(pid, NULL, 0);
-	char ok[2];
-	if (read(ready[0], ok, 2) != 2) {
-		warnx("the container's monitor did not start");
-		return 125;
-	}
-	printf("%s\n", c.id);
+	int rc = monitor_detach(&c) < 0 ? 125 : 0;
+	if (rc == 0)
+		printf("%s\n", c.id);
 	container_free(&c);
-	return 0;
+	return rc;
 }

@@ -177,3 +177,43 @@ set -- $(qemu_value pull)
 [ -n "${3:-}" ] || fail "no pull throughput"
 echo "bench: pull $1 bytes in $2 s, $3 MB/s"
 ok "numbers for make bench"
+
+# A reboot: dock-restart.service starts again the containers whose --restart
+# is always, or unless-stopped and not stopped by dock stop, with their port
+# and what they wrote; not the others. A container that had a port and no
+# policy left its rules behind: the port is free again all the same.
+qemu_run 'dock run -d --name keeper --restart always -p 8080:80 hello:1 httpd -f -p 80 -h /srv >/dev/null; dock run -d --name unless --restart unless-stopped hello:1 sleep 1000 >/dev/null; dock run -d --name halted --restart unless-stopped hello:1 sleep 1000 >/dev/null; dock run -d --name plain -p 9091:80 hello:1 sh -c "echo plain ran; exec sleep 1000" >/dev/null; dock stop -t 1 halted >/dev/null; dock exec keeper sh -c "echo written before the reboot > /srv/kept.txt"; dock ps | sed "s/^/ps1: /"; sync' 60
+[ "$(grep -ac "^ps1: " "$QEMU_OUT")" = 4 ] || fail "not 3 containers running before the reboot (and the heading)"
+qemu_send poweroff
+qemu_exit_wait 60
+qemu_start -m 512 -smp 2 -drive "file=$img,if=virtio,format=qcow2" \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$wp-:8080" \
+	-device virtio-net-pci,netdev=n0
+qemu_wait "berth: ready" 90
+qemu_run 'echo "unit: $(initctl is-active dock-restart.service)"; dock ps | sed "s/^/ps2: /"; initctl log dock-restart.service | sed "s/^/restartlog: /"' 30
+[ "$(qemu_value unit)" = active ] || fail "dock-restart.service is $(qemu_value unit)"
+for n in keeper unless; do
+	grep -aqE "^ps2: .*Up.* $n[[:space:]]*$" "$QEMU_OUT" || fail "--restart container $n is not running after the reboot"
+done
+for n in halted plain; do
+	! grep -aqE "^ps2: .* $n[[:space:]]*$" "$QEMU_OUT" || fail "container $n runs after the reboot"
+done
+# dock start returns once runc is started; runc may take seconds to run the
+# container while the rest of the boot competes for the CPU.
+got=
+for i in $(seq 30); do
+	got=$(curl -s --max-time 5 "http://127.0.0.1:$wp/kept.txt") && [ -n "$got" ] && break
+	sleep 1
+done
+if [ "$got" != "written before the reboot" ]; then
+	qemu_run 'ps | grep -e "[r]unc" -e "[h]ttpd"; runc list; iptables -t nat -S DOCK' 30
+	fail "keeper's port after the reboot: got '$got'"
+fi
+ok "after a reboot: --restart always and unless-stopped run again, with their port and their files; a stopped one and one without a policy do not"
+qemu_run 'dock run --rm -p 9091:80 hello:1 echo port-free 2>&1 | sed "s/^/sweep: /"; dock start plain; for i in $(seq 40); do [ "$(dock logs plain | grep -c "plain ran")" = 2 ] && break; sleep 0.5; done; echo "plain-runs: $(dock logs plain | grep -c "plain ran")"; dock ps | grep -c " plain$" | sed "s/^/plain-up: /"' 60
+grep -aq "^sweep: port-free" "$QEMU_OUT" || fail "the port of a container gone with the reboot is not free: $(qemu_value sweep)"
+[ "$(qemu_value plain-runs)" = 2 ] && [ "$(qemu_value plain-up)" = 1 ] ||
+	fail "dock start plain: $(qemu_value plain-runs) runs, up $(qemu_value plain-up)"
+ok "a stale port freed; dock start runs a stopped container again"
+qemu_send poweroff
+qemu_exit_wait 60

@@ -1,0 +1,176 @@
+/* dock start: a container that has stopped runs again, with its own root
+ * (what it wrote is kept), its settings and its published ports, as docker
+ * start does. `dock start --boot` (dock-restart.service) starts, after a
+ * boot, the containers whose --restart policy asks for it: always, and
+ * unless-stopped unless dock stop or dock kill stopped them. */
+#include "dock.h"
+#include "net.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+/* A container made in the foreground of a service had its cgroup below the
+ * service's; started again on its own it goes below /dock, as -d would. */
+static int own_cgroup(struct container *c, char *err)
+{
+	const char *cg = json_string_value(json_object_get(c->state, "cgroup")) ?: "";
+	if (!strncmp(cg, "/dock/", 6))
+		return 0;
+	char mine[64], p[700], cgpath[80];
+	snprintf(mine, sizeof mine, "/dock/%.12s", c->id);
+	snprintf(cgpath, sizeof cgpath, "%s/ctr", mine);
+	snprintf(p, sizeof p, "%s/config.json", c->dir);
+	json_error_t je;
+	json_t *spec = json_load_file(p, 0, &je);
+	if (!spec || json_object_set_new(json_object_get(spec, "linux"), "cgroupsPath", json_string(cgpath)) < 0) {
+		snprintf(err, ERRLEN, "%s: %s", p, spec ? "no \"linux\" object" : je.text);
+		json_decref(spec);
+		return -1;
+	}
+	char *text = json_dumps(spec, JSON_INDENT(2));
+	json_decref(spec);
+	int rc = text ? write_file_atomic(p, text, strlen(text), err) : -1;
+	free(text);
+	if (rc == 0)
+		json_object_set_new(c->state, "cgroup", json_string(mine));
+	return rc;
+}
+
+/* Root, cgroup and network as dock run made them; the caller holds the
+ * store's lock. */
+static int prepare(struct container *c, char *err)
+{
+	const char *image_id = json_string_value(json_object_get(c->state, "image_id"));
+	json_t *img = image_id ? image_record(image_id, err) : NULL;
+	if (!img) {
+		if (!image_id)
+			snprintf(err, ERRLEN, "container %s has no image recorded", c->name);
+		return -1;
+	}
+	char p[700];
+	snprintf(p, sizeof p, "%s/rootfs", c->dir);
+	umount2(p, MNT_DETACH); /* a monitor killed with -9 left it mounted */
+	int rc = rootfs_mount(c, img, err);
+	json_decref(img);
+	if (rc < 0 || own_cgroup(c, err) < 0)
+		return -1;
+	cgroup_make(json_string_value(json_object_get(c->state, "cgroup")));
+	/* What is left of the last run's network (all of it, after a
+	 * reboot) goes; then a new address and the same ports. */
+	net_teardown(c);
+	json_object_del(c->state, "ip");
+	struct run_opts o = { 0 };
+	snprintf(o.net, sizeof o.net, "%s", json_string_value(json_object_get(c->state, "net")) ?: "none");
+	json_t *v;
+	size_t i;
+	json_array_foreach(json_object_get(c->state, "publish"), i, v)
+		if (json_string_value(v))
+			strv_add(&o.ports, json_string_value(v));
+	rc = net_setup(c, &o, err);
+	strv_clear(&o.ports);
+	if (rc < 0) {
+		net_teardown(c);
+		return -1;
+	}
+	return net_hosts(c, err);
+}
+
+/* Starts C in the background; ATTACH: in the foreground instead, its output
+ * ours and its exit code returned (docker start -a). */
+static int start_one(struct container *c, bool attach)
+{
+	char err[ERRLEN], p[700];
+	const char *st = container_status(c);
+	if (!strcmp(st, "running") || !strcmp(st, "restarting"))
+		return 0; /* as docker start: nothing to do */
+	bool tty = json_is_true(json_object_get(json_object_get(c->state, "opts"), "tty"));
+	if (tty && !(attach && isatty(0))) {
+		warnx("container %s was run with -t: start it with dock start -a, from a terminal", c->name);
+		return 125;
+	}
+	if (store_open(err) < 0) {
+		warnx("%s", err);
+		return 125;
+	}
+	int rc = prepare(c, err);
+	if (rc == 0) {
+		snprintf(p, sizeof p, "%s/stopping", c->dir);
+		unlink(p);
+		rc = container_save(c, err);
+	}
+	store_unlock();
+	if (rc < 0) {
+		warnx("container %s: %s", c->name, err);
+		return 125;
+	}
+	if (attach)
+		return run_monitor(c, true, -1);
+	return monitor_detach(c) < 0 ? 125 : 0;
+}
+
+/* After a boot: the containers whose policy says so. */
+static int start_policy(struct container *c, void *arg)
+{
+	int *failed = arg;
+	const char *restart = json_string_value(json_object_get(c->state, "restart")) ?: "no";
+	char p[700];
+	snprintf(p, sizeof p, "%s/stopping", c->dir);
+	bool stopped_by_user = access(p, F_OK) == 0;
+	if (strcmp(container_status(c), "exited") ||
+	    !(!strcmp(restart, "always") || (!strcmp(restart, "unless-stopped") && !stopped_by_user)))
+		return 0;
+	if (start_one(c, false) != 0)
+		*failed = 1;
+	else
+		printf("%s (--restart %s)\n", c->name, restart);
+	return 0;
+}
+
+int cmd_start(int argc, char **argv)
+{
+	int a = 1;
+	bool attach = false;
+	if (a < argc && !strcmp(argv[a], "--boot") && argc == 2) {
+		int failed = 0;
+		char err[ERRLEN];
+		if (store_open(err) < 0) {
+			warnx("%s", err);
+			return 1;
+		}
+		store_unlock();
+		container_each(start_policy, &failed);
+		return failed;
+	}
+	if (a < argc && (!strcmp(argv[a], "-a") || !strcmp(argv[a], "--attach"))) {
+		attach = true;
+		a++;
+	}
+	if (a >= argc || (attach && a + 1 != argc) || argv[a][0] == '-') {
+		fputs("usage: dock start CONTAINER...   in the background\n"
+		      "       dock start -a CONTAINER   in the foreground, with its exit code\n"
+		      "       dock start --boot         after a boot: those whose --restart says so\n", stderr);
+		return 2;
+	}
+	int rc = 0;
+	for (; a < argc; a++) {
+		struct container c;
+		char err[ERRLEN];
+		if (container_find(argv[a], &c, err) < 0) {
+			warnx("%s", err);
+			rc = 1;
+			continue;
+		}
+		int r = start_one(&c, attach);
+		if (attach)
+			rc = r;
+		else if (r != 0)
+			rc = 1;
+		else
+			printf("%s\n", argv[a]);
+		container_free(&c);
+	}
+	return rc;
+}
