@@ -134,5 +134,8 @@ int runc(const char *const *argv);
 int64_t now_ns(void);
 void iso_time(int64_t ns, char *out, size_t len);
 int write_file_atomic(const char *path, const char *data, size_t len, char *err);
+/* false: write_file_atomic does not flush (a container run with --rm, which
+ * nothing needs after a power cut). */
+extern bool store_durable;
 
 #endif

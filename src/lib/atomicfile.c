@@ -1,6 +1,7 @@
 #include "atomicfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,8 @@ void parent_sync(const char *path)
 	}
 }
 
-int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid, char *err,
-		      size_t errlen)
+static int write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+			bool durable, char *err, size_t errlen)
 {
 	char tmp[4200];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
@@ -41,7 +42,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 			goto fail;
 		done += (size_t)n;
 	}
-	if ((uid != (uid_t)-1 && fchown(fd, uid, gid) < 0) || fchmod(fd, mode) < 0 || fsync(fd) < 0)
+	if ((uid != (uid_t)-1 && fchown(fd, uid, gid) < 0) || fchmod(fd, mode) < 0 || (durable && fsync(fd) < 0))
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -51,7 +52,8 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 	if (rename(tmp, path) < 0)
 		goto fail;
 	/* The rename itself is made durable by flushing the directory. */
-	parent_sync(path);
+	if (durable)
+		parent_sync(path);
 	return 0;
 fail:
 	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -59,6 +61,17 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return -1;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid, char *err,
+		      size_t errlen)
+{
+	return write_atomic(path, data, len, mode, uid, gid, true, err, errlen);
+}
+
+int file_replace(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t errlen)
+{
+	return write_atomic(path, data, len, mode, (uid_t)-1, (gid_t)-1, false, err, errlen);
 }
 
 char *file_read_all(const char *path, size_t max, size_t *len)

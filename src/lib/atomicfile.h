@@ -12,6 +12,12 @@
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid, char *err,
 		      size_t errlen);
 
+/* As file_write_atomic, owner root, without the flushes: readers and a crash
+ * of the writer see the old file or the new, but a power cut may leave an
+ * empty or missing one. For files whose loss costs nothing (a container run
+ * with --rm), where the flushes would cost time. */
+int file_replace(const char *path, const void *data, size_t len, mode_t mode, char *err, size_t errlen);
+
 /* Flushes the directory that holds PATH, so that a rename or a new name in
  * it outlives a power cut. */
 void parent_sync(const char *path);

@@ -1,14 +1,17 @@
 #!/bin/sh
 # The cluster in QEMU: three VMs of the same image on one virtual network
-# (QEMU socket networking on the host's loopback) form an etcd cluster from
-# their settings (/etc/berth/etcd.conf: the same INITIAL_CLUSTER on each; each
-# finds its own entry by its address), and their fleetds one fleet.
-# `fleetctl start` of a unit that runs `dock run` puts it on one of them;
-# powering that VM off moves the unit to another within the agent TTL and a
-# few seconds.
+# (QEMU socket networking on the host's loopback), each given a ConfigDrive
+# made here: network_data.json gives its second NIC a static address, and the
+# #cloud-config's berth: section the cluster's etcd settings (the same
+# initial_cluster on each; each finds its own entry by its address) and its
+# fleet metadata. At their first boot they form an etcd cluster and one
+# fleet, with nothing typed on them. `fleetctl start` of a unit that runs
+# `dock run` puts it on one of them; powering that VM off moves the unit to
+# another within the agent TTL and a few seconds.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/vms.sh"
 . "$TOPDIR/tests/lib/oci.sh"
+. "$TOPDIR/tests/lib/ssh.sh"
 img=$IMAGES_DIR/disk.img
 [ -f "$img" ] || fail "no $img: build first (make)"
 bb=$O/build/busybox/dest/bin/busybox
@@ -23,25 +26,44 @@ for a in sh echo sleep hostname; do ln -s busybox "$root/bin/$a"; done
 oci_layout "$root" "$T/www/web.tar" web:1 '{"Cmd":["/bin/sh","-c","echo web is up; exec sleep 100000"]}'
 http_serve "$T/www"
 
-for n in 1 2 3; do
-	cp --sparse=always "$img" "$T/disk$n.img"
-	vm_start $n "$T/disk$n.img"
-done
 cluster="n1=http://10.88.1.1:2380,n2=http://10.88.1.2:2380,n3=http://10.88.1.3:2380"
 for n in 1 2 3; do
+	cd=$T/cd$n/openstack/latest
+	mkdir -p "$cd"
+	printf '{"uuid": "vm%s", "hostname": "node%s"}\n' $n $n > "$cd/meta_data.json"
+	cat > "$cd/network_data.json" <<EOT
+{"links": [{"id": "cluster", "type": "phy", "ethernet_mac_address": "52:54:00:be:00:0$n"}],
+ "networks": [{"id": "net0", "type": "ipv4", "link": "cluster", "ip_address": "10.88.1.$n", "netmask": "255.255.255.0"}]}
+EOT
+	cat > "$cd/user_data" <<EOT
+#cloud-config
+berth:
+  etcd:
+    initial_cluster: $cluster
+    heartbeat_interval: 250
+    election_timeout: 2500
+  fleet:
+    metadata: vm=$n
+    agent_ttl: $ttl
+EOT
+	config_drive "$T/cd$n" "$T/cd$n.img" config-2
+	cp --sparse=always "$img" "$T/disk$n.img"
+	vm_start $n "$T/disk$n.img" -drive "file=$T/cd$n.img,format=raw,if=virtio"
+done
+for n in 1 2 3; do
 	vm_ready $n
-	# The node's settings, then etcd and fleetd with them. (Its first boot
-	# made a single-member etcd: a node joining a cluster starts afresh.)
-	vm_run $n "ip addr add 10.88.1.$n/24 dev eth1 && ip link set eth1 up; initctl stop fleetd.service; initctl stop etcd.service; rm -rf /var/lib/etcd; printf 'INITIAL_CLUSTER=$cluster\nHEARTBEAT_INTERVAL=250\nELECTION_TIMEOUT=2500\n' > /etc/berth/etcd.conf; printf 'METADATA=vm=$n\nAGENT_TTL=$ttl\n' > /etc/berth/fleet.conf; initctl --no-block start etcd.service; echo \"machine-id: \$(cat /etc/machine-id)\"" 60
+	vm_run $n "echo \"machine-id: \$(cat /etc/machine-id)\"; ip -4 addr show eth1 | grep -o 'inet [0-9./]*' | sed 's/^/eth1: /'" 30
 	eval "id$n=\$(vm_value $n machine-id)"
+	[ "$(vm_value $n eth1)" = "inet 10.88.1.$n/24" ] || fail "VM $n: eth1 has '$(vm_value $n eth1)', not network_data.json's 10.88.1.$n/24"
 	vm_run $n "wget -q -O /tmp/web.tar http://10.0.2.2:$HTTP_PORT/web.tar && dock load /tmp/web.tar >/dev/null; echo \"loaded: \$?\"" 60
 	[ "$(vm_value $n loaded)" = 0 ] || { tail -n 20 "$T/vm$n.log"; fail "VM $n: dock load failed"; }
 done
-# The cluster forms (every member healthy), then fleet on it.
-vm_run 1 'for i in $(seq 60); do [ "$(etcdctl --endpoints=10.88.1.1:2379,10.88.1.2:2379,10.88.1.3:2379 endpoint health 2>&1 | grep -c "is healthy")" = 3 ] && break; sleep 1; done; etcdctl member list | sed "s/^/member: /"' 90
+ok "each VM has the static address of its ConfigDrive's network_data.json"
+# The cluster forms (every member healthy), and fleet on it, from the
+# cloud-config alone.
+vm_run 1 'for i in $(seq 90); do [ "$(etcdctl --endpoints=10.88.1.1:2379,10.88.1.2:2379,10.88.1.3:2379 endpoint health 2>&1 | grep -c "is healthy")" = 3 ] && break; sleep 1; done; etcdctl member list | sed "s/^/member: /"' 120
 for m in n1 n2 n3; do grep -aq "^member: .*, started, $m, http://10.88.1" "$T/vm1.log" || fail "etcd member $m is not in the cluster"; done
-ok "three VMs form an etcd cluster from their settings"
-for n in 1 2 3; do vm_run $n "initctl start fleetd.service" 30; done
+ok "three VMs form an etcd cluster from their cloud-config"
 vm_run 1 'for i in $(seq 60); do [ "$(fleetctl list-machines --no-legend | wc -l)" = 3 ] && break; sleep 1; done; fleetctl list-machines --no-legend -l | sed "s/^/machine: /"' 90
 for n in 1 2 3; do
 	eval "id=\$id$n"
