@@ -55,7 +55,8 @@ int runc(const char *const *argv)
 
 static int load_conf(void)
 {
-	static const char *const known[] = { "DEFAULT_REGISTRY", "INSECURE_REGISTRIES", "ROOT", "RUNC", NULL };
+	static const char *const known[] = { "DEFAULT_REGISTRY", "INSECURE_REGISTRIES", "ROOT", "RUNC", "AUTH_FILE",
+					     NULL };
 	const char *path = getenv("DOCK_CONF") ? getenv("DOCK_CONF") : "/etc/berth/dock.conf";
 	struct strv env = { 0 };
 	char err[600];
@@ -70,6 +71,7 @@ static int load_conf(void)
 		{ "INSECURE_REGISTRIES", conf.insecure, sizeof conf.insecure },
 		{ "ROOT", conf.root, sizeof conf.root },
 		{ "RUNC", conf.runc, sizeof conf.runc },
+		{ "AUTH_FILE", conf.auth_file, sizeof conf.auth_file },
 	};
 	for (size_t k = 0; k < sizeof set / sizeof *set; k++) {
 		const char *v = conf_get(&env, set[k].name, NULL);

@@ -87,8 +87,8 @@ static int token(struct registry *r, const char *challenge, char *err)
 			r->basic_asked = true; /* only now do the credentials go out */
 			return 0;
 		}
-		snprintf(err, ERRLEN, "%s: the registry wants \"%s\"%s", r->ref.host, challenge,
-			 *r->basic ? "" : ": credentials for it go in /etc/berth/dock-auth.json");
+		snprintf(err, ERRLEN, "%s: the registry wants \"%s\"%s%s", r->ref.host, challenge,
+			 *r->basic ? "" : ": credentials for it go in ", *r->basic ? "" : conf.auth_file);
 		return -1;
 	}
 	param(challenge, "realm", realm, sizeof realm);

@@ -1,4 +1,5 @@
 #include "http.h"
+#include "msg.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -137,7 +138,13 @@ int http_get(struct http_get *g, char *err, size_t errlen)
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	if (g->timeout)
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, g->timeout);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "berth-update/1");
+	/* Which program asks, for the server's logs: berth-dock/1, ... */
+	char agent[64];
+	if (strcmp(msg_program, "berth"))
+		snprintf(agent, sizeof agent, "berth-%s/1", msg_program);
+	else
+		snprintf(agent, sizeof agent, "berth/1");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, agent);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);

@@ -52,12 +52,14 @@ docker_archive() {
 
 # registry_start NAME PORT [CERT KEY]: Debian's docker-registry on 127.0.0.1:PORT
 # (HTTPS with CERT and KEY), its data under $T/NAME; stopped on exit.
+# $REGISTRY_AUTH, if set, is its config's auth: section.
 registry_start() {
 	mkdir -p "$T/$1"
 	{
 		printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$T/$1/data"
 		printf 'http:\n  addr: 127.0.0.1:%s\n' "$2"
 		[ -z "${3:-}" ] || printf '  tls:\n    certificate: %s\n    key: %s\n' "$3" "$4"
+		[ -z "${REGISTRY_AUTH:-}" ] || printf 'auth:\n%s\n' "$REGISTRY_AUTH"
 	} > "$T/$1/config.yml"
 	docker-registry serve "$T/$1/config.yml" >"$T/$1/log" 2>&1 &
 	_reg=$!

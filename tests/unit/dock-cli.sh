@@ -4,8 +4,9 @@
 # go with rmi (their layers too); an archive with a hostile entry or a blob
 # that is not its digest is refused, naming it, and leaves nothing in the
 # store; dock pull gets an image from a real registry (Debian's
-# docker-registry, filled by skopeo) and refuses a tampered one; bad settings
-# and options are named.
+# docker-registry, filled by skopeo): open, behind a Bearer token service, and
+# behind Basic credentials from the auth file; it refuses a tampered one; bad
+# settings and options are named.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/oci.sh"
 make --no-print-directory -C "$TOPDIR" O="$O" "$O/build/host-bin/dock" >"$T/build.log" 2>&1 ||
@@ -80,6 +81,62 @@ assert_contains "$T/out" "names no registry and dock.conf sets no DEFAULT_REGIST
 if "$dock" pull "127.0.0.1:$port/t/hello@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
 	> "$T/out" 2>&1; then fail "a wrong digest pulled"; fi
 ok "pull from docker-registry; missing images, names without a registry and wrong digests refused"
+
+# Behind a token service, as Docker Hub is: the registry answers 401 with a
+# Bearer challenge, dock asks the realm for a token for the image's scope
+# (anonymously) and pulls with it. The token service is a file served over
+# HTTP: an RS256 token the test signs, for t/hello only.
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=berth-token -days 2 -keyout "$T/tok.key" -out "$T/tok.crt" \
+	2>/dev/null || fail "openssl made no token certificate"
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+hdr=$(printf '{"typ":"JWT","alg":"RS256","x5c":["%s"]}' "$(openssl x509 -in "$T/tok.crt" -outform DER | base64 -w0)" | b64url)
+claims=$(printf '{"iss":"berth-test","sub":"","aud":"berth-registry","exp":%d,"nbf":%d,"iat":%d,"jti":"1","access":[{"type":"repository","name":"t/hello","actions":["pull","push"]}]}' \
+	$((now + 3600)) $((now - 60)) "$now" | b64url)
+sig=$(printf '%s.%s' "$hdr" "$claims" | openssl dgst -sha256 -sign "$T/tok.key" -binary | b64url)
+mkdir -p "$T/www"
+printf '{"token": "%s.%s.%s"}\n' "$hdr" "$claims" "$sig" > "$T/www/token"
+http_serve "$T/www"
+tport=$((20000 + ($$ + 6) % 20000))
+REGISTRY_AUTH="  token:
+    realm: http://127.0.0.1:$HTTP_PORT/token
+    service: berth-registry
+    issuer: berth-test
+    rootcertbundle: $T/tok.crt" registry_start tokreg "$tport"
+curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tport/v2/" > "$T/code"
+[ "$(cat "$T/code")" = 401 ] || fail "the token registry answers $(cat "$T/code") without a token, not 401"
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/oci.tar" "docker://127.0.0.1:$tport/t/hello:1" ||
+	fail "skopeo could not push to the token registry"
+"$dock" pull "127.0.0.1:$tport/t/hello:1" > "$T/out" 2>&1 || { cat "$T/out" "$T/tokreg/log"; fail "dock pull with a token failed"; }
+assert_contains "$T/out" "Status: Downloaded 127.0.0.1:$tport/t/hello:1"
+assert_contains "$T/http.log" "GET /token?service=berth-registry&scope=repository%3At%2Fhello%3Apull"
+# A repository the token does not cover is refused by the registry.
+if "$dock" pull "127.0.0.1:$tport/t/other:1" > "$T/out" 2>&1; then fail "a pull the token does not allow worked"; fi
+assert_contains "$T/out" "127.0.0.1:$tport"
+ok "pull with an anonymous Bearer token from the registry's token service"
+
+# Behind Basic credentials (htpasswd): refused without them, naming the auth
+# file; pulled with them from that file (dock.conf's AUTH_FILE); refused with
+# a wrong password.
+bport=$((20000 + ($$ + 7) % 20000))
+printf 'berth:%s\n' "$(/usr/bin/python3 -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH)))' 2>/dev/null)" \
+	> "$T/htpasswd"
+grep -q '^berth:\$2' "$T/htpasswd" || fail "no bcrypt hash for the htpasswd file"
+REGISTRY_AUTH="  htpasswd:
+    realm: berth-test
+    path: $T/htpasswd" registry_start basicreg "$bport"
+skopeo copy -q --dest-tls-verify=false --dest-creds berth:s3cret "oci-archive:$T/oci.tar" \
+	"docker://127.0.0.1:$bport/t/hello:1" || fail "skopeo could not push to the htpasswd registry"
+echo "AUTH_FILE=$T/auth.json" > "$DOCK_CONF"
+if "$dock" pull "127.0.0.1:$bport/t/hello:1" > "$T/out" 2>&1; then fail "a pull without credentials worked"; fi
+assert_contains "$T/out" "credentials for it go in $T/auth.json"
+printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$bport" "$(printf 'berth:wrong' | base64)" > "$T/auth.json"
+if "$dock" pull "127.0.0.1:$bport/t/hello:1" > "$T/out" 2>&1; then fail "a pull with a wrong password worked"; fi
+printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$bport" "$(printf 'berth:s3cret' | base64)" > "$T/auth.json"
+"$dock" pull "127.0.0.1:$bport/t/hello:1" > "$T/out" 2>&1 || { cat "$T/out" "$T/basicreg/log"; fail "dock pull with credentials failed"; }
+assert_contains "$T/out" "Status: Downloaded 127.0.0.1:$bport/t/hello:1"
+: > "$DOCK_CONF"
+ok "pull with Basic credentials from the auth file; refused without them or with a wrong password"
 
 # Settings and options.
 echo "COLOUR=blue" > "$DOCK_CONF"
