@@ -76,9 +76,11 @@ assert_contains "$QEMU_OUT" "saved says there"
 [ "$(qemu_value rc)" = 0 ] || fail "dock run of saved:2 returned $(qemu_value rc)"
 ok "dock run: output and exit code"
 
-qemu_run 'dock run --rm -e GREETING=options -w /tmp -u web hello:1; dock run --rm --entrypoint /bin/env -e X=1 hello:1 | sed "s/^/env: /"' 60
+qemu_run 'printf "# from a file\\nFROMFILE=yes\\n\\n  SPACED=kept\\n" > /tmp/envf; dock run --rm -e GREETING=options -w /tmp -u web hello:1; dock run --rm --entrypoint /bin/env -e X=1 --env-file /tmp/envf hello:1 | sed "s/^/env: /"' 60
 assert_contains "$QEMU_OUT" "hello from options in /tmp as 1000"
 grep -aq "^env: X=1" "$QEMU_OUT" || fail "-e X=1 is not in the container's environment"
+grep -aq "^env: FROMFILE=yes" "$QEMU_OUT" && grep -aq "^env: SPACED=kept" "$QEMU_OUT" ||
+	fail "--env-file's variables are not in the container's environment"
 grep -aq "^env: GREETING=dock" "$QEMU_OUT" || fail "the image's Env is not in the container's environment"
 qemu_run 'dock run --rm --read-only hello:1 sh -c "echo x > /x || echo read-only root"' 60
 assert_contains "$QEMU_OUT" "read-only root"

@@ -155,6 +155,9 @@ badrun "-p needs --net bridge" --net none -p 80:80 hello:1
 badrun "--cpus x: a number of CPUs" --cpus x hello:1
 badrun "--restart sometimes: no, on-failure" --restart sometimes hello:1
 badrun "no such image: nothere:1" nothere:1
+printf 'A=1\n=2\n' > "$T/bad.env"
+badrun "$T/bad.env:2: a variable name is missing" --env-file "$T/bad.env" hello:1
+badrun "--env-file $T/none.env: No such file or directory" --env-file "$T/none.env" hello:1
 badrun "invalid container name" --name "a b" 127.0.0.1:$port/t/hello:1
 badrun "-v nocolon: expected HOST:CONTAINER" --net none -v nocolon 127.0.0.1:$port/t/hello:1
 [ -z "$(ls "$DOCK_ROOT/containers")" ] || fail "a refused run left a container"
