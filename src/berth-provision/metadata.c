@@ -51,16 +51,37 @@ static int prefix_of(const char *mask)
 	return (v << n & 0xffffffffu) == 0 || n == 32 ? (int)n : -1;
 }
 
+/* An IPv6 prefix length: a number (DigitalOcean's "cidr"), or a netmask
+ * such as ffff:ffff:ffff:ffff:: (OpenStack's); -1 if neither. */
+static int prefix6_of(json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v) >= 0 && json_integer_value(v) <= 128 ? (int)json_integer_value(v) : -1;
+	struct in6_addr a;
+	const char *mask = json_string_value(v);
+	if (mask && strspn(mask, "0123456789") == strlen(mask) && *mask && atoi(mask) <= 128)
+		return atoi(mask);
+	if (!mask || inet_pton(AF_INET6, mask, &a) != 1)
+		return -1;
+	int n = 0;
+	while (n < 128 && (a.s6_addr[n / 8] & (0x80 >> (n % 8))))
+		n++;
+	for (int k = n; k < 128; k++)
+		if (a.s6_addr[k / 8] & (0x80 >> (k % 8)))
+			return -1;
+	return n;
+}
+
 static int add_line(struct node_meta *m, const char *kind, const char *mac, const char *val, char *err)
 {
-	struct in_addr a;
+	struct in6_addr a;
 	char addr[64], line[200];
 	snprintf(addr, sizeof addr, "%s", val);
 	char *slash = strchr(addr, '/');
 	if (slash)
 		*slash = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1) {
-		snprintf(err, ERRLEN, "%s: not an IPv4 address: %s", kind, val);
+	if (inet_pton(AF_INET, addr, &a) != 1 && inet_pton(AF_INET6, addr, &a) != 1) {
+		snprintf(err, ERRLEN, "%s: not an IPv4 or IPv6 address: %s", kind, val);
 		return -1;
 	}
 	if (mac)
@@ -92,6 +113,29 @@ static int add_ipv4(struct node_meta *m, const char *mac, json_t *o, const char 
 	return 0;
 }
 
+/* The same for IPv6: ADDR_KEY's address, PREFIX_KEY's length or netmask. */
+static int add_ipv6(struct node_meta *m, const char *mac, json_t *o, const char *addr_key, const char *prefix_key,
+		    const char *gw_key, char *err)
+{
+	const char *ip = str(o, addr_key), *gw = gw_key ? str(o, gw_key) : NULL;
+	if (!ip)
+		return 0;
+	char cidr[80];
+	if (strchr(ip, '/')) {
+		snprintf(cidr, sizeof cidr, "%s", ip);
+	} else {
+		int prefix = prefix6_of(json_object_get(o, prefix_key));
+		if (prefix < 0) {
+			snprintf(err, ERRLEN, "%s: not an IPv6 prefix length or netmask", prefix_key);
+			return -1;
+		}
+		snprintf(cidr, sizeof cidr, "%s/%d", ip, prefix);
+	}
+	if (add_line(m, "address", mac, cidr, err) < 0 || (gw && *gw && add_line(m, "gateway", mac, gw, err) < 0))
+		return -1;
+	return 0;
+}
+
 static void add_key(struct node_meta *m, const char *k)
 {
 	if (k && *k && !strchr(k, '\n') && !strv_contains(&m->keys, k))
@@ -114,7 +158,8 @@ int meta_digitalocean(const char *text, size_t len, struct node_meta *m, char *e
 	json_array_foreach(json_object_get(root, "public_keys"), i, v) add_key(m, json_string_value(v));
 	int rc = 0;
 	/* interfaces: {"public": [...], "private": [...]}, each with its MAC, its
-	 * ipv4 and, on the public one, the anchor address (for reserved IPs). */
+	 * ipv4, on the public one the anchor address (for reserved IPs) and,
+	 * where the droplet has IPv6, its ipv6 (prefix length as "cidr"). */
 	const char *kind;
 	json_t *list;
 	json_object_foreach(json_object_get(root, "interfaces"), kind, list) {
@@ -133,7 +178,8 @@ int meta_digitalocean(const char *text, size_t len, struct node_meta *m, char *e
 			if (d6 && !*d6 && a6)
 				snprintf(d6, sizeof m->public_ipv6, "%s", a6);
 			if (add_ipv4(m, mac, json_object_get(v, "ipv4"), "ip_address", "netmask", "gateway", err) < 0 ||
-			    add_ipv4(m, mac, json_object_get(v, "anchor_ipv4"), "ip_address", "netmask", NULL, err) < 0) {
+			    add_ipv4(m, mac, json_object_get(v, "anchor_ipv4"), "ip_address", "netmask", NULL, err) < 0 ||
+			    add_ipv6(m, mac, json_object_get(v, "ipv6"), "ip_address", "cidr", "gateway", err) < 0) {
 				rc = -1;
 				break;
 			}
@@ -166,8 +212,9 @@ int meta_openstack(const char *text, size_t len, struct node_meta *m, char *err)
 	return 0;
 }
 
-/* network_data.json: links (MACs by id), networks (ipv4 on a link, with
- * routes), services (dns). ipv4_dhcp networks are what the node does anyway. */
+/* network_data.json: links (MACs by id), networks (ipv4 or ipv6 on a link,
+ * with routes), services (dns). ipv4_dhcp networks are what the node does
+ * anyway. */
 int meta_openstack_network(const char *text, size_t len, struct node_meta *m, char *err)
 {
 	json_t *root;
@@ -176,7 +223,8 @@ int meta_openstack_network(const char *text, size_t len, struct node_meta *m, ch
 	json_t *n, *r;
 	json_array_foreach(rc == 0 ? json_object_get(root, "networks") : NULL, i, n) {
 		const char *type = str(n, "type"), *link = str(n, "link"), *mac = NULL;
-		if (!type || strcmp(type, "ipv4"))
+		bool v6 = type && !strcmp(type, "ipv6");
+		if (!type || (strcmp(type, "ipv4") && !v6))
 			continue;
 		json_t *l;
 		json_array_foreach(json_object_get(root, "links"), j, l) {
@@ -188,11 +236,13 @@ int meta_openstack_network(const char *text, size_t len, struct node_meta *m, ch
 			rc = -1;
 			break;
 		}
-		if ((rc = add_ipv4(m, mac, n, "ip_address", "netmask", NULL, err)) < 0)
+		rc = v6 ? add_ipv6(m, mac, n, "ip_address", "netmask", NULL, err)
+			: add_ipv4(m, mac, n, "ip_address", "netmask", NULL, err);
+		if (rc < 0)
 			break;
 		json_array_foreach(json_object_get(n, "routes"), j, r) {
 			const char *net = str(r, "network"), *gw = str(r, "gateway");
-			if (net && gw && !strcmp(net, "0.0.0.0") && (rc = add_line(m, "gateway", mac, gw, err)) < 0)
+			if (net && gw && !strcmp(net, v6 ? "::" : "0.0.0.0") && (rc = add_line(m, "gateway", mac, gw, err)) < 0)
 				break;
 		}
 		if (rc < 0)

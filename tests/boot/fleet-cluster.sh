@@ -1,10 +1,10 @@
 #!/bin/sh
 # The cluster in QEMU: three VMs of the same image on one virtual network
 # (QEMU socket networking on the host's loopback), each given a ConfigDrive
-# made here: network_data.json gives its second NIC a static address, and the
-# #cloud-config's berth: section the cluster's etcd settings (the same
-# initial_cluster on each; each finds its own entry by its address) and its
-# fleet metadata. At their first boot they form an etcd cluster and one
+# made here: network_data.json gives its second NIC static IPv4 and IPv6
+# addresses, and the #cloud-config's berth: section the cluster's etcd
+# settings (the same initial_cluster on each; each finds its own entry by its
+# address) and its fleet metadata. At their first boot they form an etcd cluster and one
 # fleet, with nothing typed on them. `fleetctl start` of a unit that runs
 # `dock run` puts it on one of them; powering that VM off moves the unit to
 # another within the agent TTL and a few seconds.
@@ -33,7 +33,8 @@ for n in 1 2 3; do
 	printf '{"uuid": "vm%s", "hostname": "node%s"}\n' $n $n > "$cd/meta_data.json"
 	cat > "$cd/network_data.json" <<EOT
 {"links": [{"id": "cluster", "type": "phy", "ethernet_mac_address": "52:54:00:be:00:0$n"}],
- "networks": [{"id": "net0", "type": "ipv4", "link": "cluster", "ip_address": "10.88.1.$n", "netmask": "255.255.255.0"}]}
+ "networks": [{"id": "net0", "type": "ipv4", "link": "cluster", "ip_address": "10.88.1.$n", "netmask": "255.255.255.0"},
+              {"id": "net1", "type": "ipv6", "link": "cluster", "ip_address": "fd00:88::$n", "netmask": "ffff:ffff:ffff:ffff::"}]}
 EOT
 	cat > "$cd/user_data" <<EOT
 #cloud-config
@@ -52,13 +53,14 @@ EOT
 done
 for n in 1 2 3; do
 	vm_ready $n
-	vm_run $n "echo \"machine-id: \$(cat /etc/machine-id)\"; ip -4 addr show eth1 | grep -o 'inet [0-9./]*' | sed 's/^/eth1: /'" 30
+	vm_run $n "echo \"machine-id: \$(cat /etc/machine-id)\"; ip -4 addr show eth1 | grep -o 'inet [0-9./]*' | sed 's/^/eth1: /'; ip -6 addr show eth1 | grep -o 'inet6 fd[0-9a-f:/]*' | sed 's/^/eth1v6: /'" 30
 	eval "id$n=\$(vm_value $n machine-id)"
 	[ "$(vm_value $n eth1)" = "inet 10.88.1.$n/24" ] || fail "VM $n: eth1 has '$(vm_value $n eth1)', not network_data.json's 10.88.1.$n/24"
+	[ "$(vm_value $n eth1v6)" = "inet6 fd00:88::$n/64" ] || fail "VM $n: eth1 has '$(vm_value $n eth1v6)', not network_data.json's fd00:88::$n/64"
 	vm_run $n "wget -q -O /tmp/web.tar http://10.0.2.2:$HTTP_PORT/web.tar && dock load /tmp/web.tar >/dev/null; echo \"loaded: \$?\"" 60
 	[ "$(vm_value $n loaded)" = 0 ] || { tail -n 20 "$T/vm$n.log"; fail "VM $n: dock load failed"; }
 done
-ok "each VM has the static address of its ConfigDrive's network_data.json"
+ok "each VM has the static IPv4 and IPv6 addresses of its ConfigDrive's network_data.json"
 # The cluster forms (every member healthy), and fleet on it, from the
 # cloud-config alone.
 vm_run 1 'for i in $(seq 90); do [ "$(etcdctl --endpoints=10.88.1.1:2379,10.88.1.2:2379,10.88.1.3:2379 endpoint health 2>&1 | grep -c "is healthy")" = 3 ] && break; sleep 1; done; etcdctl member list | sed "s/^/member: /"' 120

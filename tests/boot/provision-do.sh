@@ -4,8 +4,9 @@
 # forwards the guest's connections to 169.254.169.254:80 to it (the network is
 # 169.254.0.0/16, as a droplet's link-local side is). The agent reaches it from
 # a link-local address, applies the host name, the droplet's key and its user
-# data, and the node comes up with the static addresses from the metadata, no
-# DHCP: SSH reaches it on the public address the metadata gave.
+# data, and the node comes up with the static addresses from the metadata
+# (IPv4, the anchor address and IPv6, with their gateways), no DHCP: SSH
+# reaches it on the public address the metadata gave.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 . "$TOPDIR/tests/lib/ssh.sh"
@@ -25,7 +26,8 @@ print(json.dumps({
     "interfaces": {
         "public": [{"mac": "52:54:00:12:34:56", "type": "public",
                     "ipv4": {"ip_address": "169.254.0.20", "netmask": "255.255.0.0", "gateway": "169.254.0.2"},
-                    "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"}}]},
+                    "anchor_ipv4": {"ip_address": "10.17.0.5", "netmask": "255.255.0.0", "gateway": "10.17.0.1"},
+                    "ipv6": {"ip_address": "2001:db8:10::20", "cidr": 64, "gateway": "2001:db8:10::1"}}]},
     "dns": {"nameservers": ["169.254.0.3"]}}))
 EOT
 http_serve "$T/md"
@@ -56,7 +58,7 @@ qemu_wait "berth: ready" 120
 assert_contains "$QEMU_OUT" "provision: configuration from DigitalOcean metadata (http://169.254.169.254/metadata/v1.json)"
 ssh_wait 60 || fail "no SSH on the droplet's public address"
 ssh_run root initctl log network.service > "$T/network.log"
-assert_contains "$T/network.log" "network: eth0 has 169.254.0.20/16 10.17.0.5/16 (static) via 169.254.0.2"
+assert_contains "$T/network.log" "network: eth0 has 169.254.0.20/16 10.17.0.5/16 2001:db8:10::20/64 (static) via 169.254.0.2 2001:db8:10::1"
 assert_not_contains "$T/network.log" "DHCP"
 [ "$(ssh_run core hostname)" = droplet-test ] || fail "the droplet's host name was not set"
 [ "$(ssh_run core cat /etc/from-droplet)" = metadata ] || fail "the droplet's user data was not applied"
@@ -64,7 +66,10 @@ ssh_run root 'ip -4 addr show dev eth0' > "$T/addr"
 assert_contains "$T/addr" "inet 169.254.0.20/16"
 assert_contains "$T/addr" "inet 10.17.0.5/16"
 [ "$(grep -c 'inet ' "$T/addr")" = 2 ] || fail "eth0 kept another address (the link-local one?): $(cat "$T/addr")"
+ssh_run root 'ip -6 addr show dev eth0; ip -6 route show default' > "$T/addr6"
+assert_contains "$T/addr6" "inet6 2001:db8:10::20/64 scope global"
+assert_contains "$T/addr6" "default via 2001:db8:10::1 dev eth0"
 [ "$(ssh_run root cat /etc/resolv.conf)" = "nameserver 169.254.0.3" ] || fail "resolv.conf is not from the metadata"
-ok "droplet: metadata applied, static addresses, SSH on the public address"
+ok "droplet: metadata applied, static IPv4 and IPv6 addresses and routes, SSH on the public address"
 ssh_run root poweroff >/dev/null 2>&1 || true
 qemu_exit_wait 60
