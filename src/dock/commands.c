@@ -202,9 +202,7 @@ static void mark_stopping(struct container *c)
 		close(fd);
 }
 
-/* Calls FN for each container named in ARGV[A..]; 1 if any was not found or
- * FN failed (it says why), else 0. FN prints the name when it did its job. */
-static int each_named(int a, int argc, char **argv, int (*fn)(struct container *c, const char *name, int arg),
+int each_named(int a, int argc, char **argv, int (*fn)(struct container *c, const char *name, int arg),
 		      int arg)
 {
 	int rc = 0;

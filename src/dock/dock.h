@@ -118,6 +118,9 @@ void cgroup_make(const char *path);
 int cmd_start(int argc, char **argv);
 
 /* commands.c */
+/* Calls FN for each container named in ARGV[A..]; 1 if any was not found or
+ * FN failed (it says why), else 0. FN prints the name when it did its job. */
+int each_named(int a, int argc, char **argv, int (*fn)(struct container *c, const char *name, int arg), int arg);
 int cmd_images(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_ps(int argc, char **argv);

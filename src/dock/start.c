@@ -111,6 +111,15 @@ static int start_one(struct container *c, bool attach)
 	return monitor_detach(c) < 0 ? 125 : 0;
 }
 
+static int start_named(struct container *c, const char *name, int arg)
+{
+	(void)arg;
+	if (start_one(c, false) != 0)
+		return -1;
+	printf("%s\n", name);
+	return 0;
+}
+
 /* After a boot: the containers whose policy says so. */
 static int start_policy(struct container *c, void *arg)
 {
@@ -154,23 +163,15 @@ int cmd_start(int argc, char **argv)
 		      "       dock start --boot         after a boot: those whose --restart says so\n", stderr);
 		return 2;
 	}
-	int rc = 0;
-	for (; a < argc; a++) {
-		struct container c;
-		char err[ERRLEN];
-		if (container_find(argv[a], &c, err) < 0) {
-			warnx("%s", err);
-			rc = 1;
-			continue;
-		}
-		int r = start_one(&c, attach);
-		if (attach)
-			rc = r;
-		else if (r != 0)
-			rc = 1;
-		else
-			printf("%s\n", argv[a]);
-		container_free(&c);
+	if (!attach)
+		return each_named(a, argc, argv, start_named, 0);
+	struct container c;
+	char err[ERRLEN];
+	if (container_find(argv[a], &c, err) < 0) {
+		warnx("%s", err);
+		return 1;
 	}
+	int rc = start_one(&c, true);
+	container_free(&c);
 	return rc;
 }

@@ -265,30 +265,31 @@ if [ ! -b "$part2" ]; then
 	num=$(cat "/sys/class/block/${bn}p2/dev")
 	mknod "$part2" b "${num%:*}" "${num#*:}" || fail "mknod $part2 failed"
 fi
+# refused_held NAME TEXT WHILE: with a partition of $big held (by the caller),
+# flash refuses $big, saying TEXT, and writes nothing.
+refused_held() {
+	run "$1" -y "$img" "$big"
+	expect 1 "$1"
+	assert_contains "$T/$1.log" "error: flash: $big is in use"
+	assert_contains "$T/$1.log" "$2"
+	cmp "$T/before-held.raw" "$T/big.raw" || fail "$big was written while $3"
+	ok "$big untouched while $3"
+}
 mkswap "$part2" >/dev/null 2>&1 || fail "mkswap $part2 failed"
-cp "$T/big.raw" "$T/before-swap.raw"
+cp "$T/big.raw" "$T/before-held.raw"
 if swapon "$part2" 2>"$T/swapon.log"; then
 	on_exit "swapoff '$part2' 2>/dev/null"
-	run swap -y "$img" "$big"
+	refused_held swap "$part2 is in use as swap" "one of its partitions is swap"
 	swapoff "$part2"
-	expect 1 swap
-	assert_contains "$T/swap.log" "error: flash: $big is in use"
-	assert_contains "$T/swap.log" "$part2 is in use as swap"
-	cmp "$T/before-swap.raw" "$T/big.raw" || fail "$big was written while in use as swap"
-	ok "$big untouched while one of its partitions is swap"
 else
 	echo "cannot swapon here ($(cat "$T/swapon.log")): the refusal of a disk in use as swap is not tested"
 fi
-if dmsetup create berth-flash-test --table "0 2048 linear $part2 0" 2>"$T/dm.log"; then
+if dmsetup create berth-flash-test --table "0 2048 linear $part2 0" 2>"$T/dmsetup.log"; then
 	on_exit "dmsetup remove berth-flash-test 2>/dev/null"
 	dm=$(basename "$(readlink -f /dev/mapper/berth-flash-test)")
-	run dm -y "$img" "$big"
+	refused_held dm "/dev/${bn}p2 is held by $dm (berth-flash-test) (device-mapper, LVM or RAID)" \
+		"device-mapper holds one of its partitions"
 	dmsetup remove berth-flash-test
-	expect 1 dm
-	assert_contains "$T/dm.log" "error: flash: $big is in use"
-	assert_contains "$T/dm.log" "/dev/${bn}p2 is held by $dm (berth-flash-test) (device-mapper, LVM or RAID)"
-	cmp "$T/before-swap.raw" "$T/big.raw" || fail "$big was written while held by device-mapper"
-	ok "$big untouched while device-mapper holds one of its partitions"
 else
-	echo "no device-mapper here ($(head -n 1 "$T/dm.log")): the refusal of a held disk is not tested"
+	echo "no device-mapper here ($(head -n 1 "$T/dmsetup.log")): the refusal of a held disk is not tested"
 fi
