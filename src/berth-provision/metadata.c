@@ -250,7 +250,7 @@ int meta_openstack_network(const char *text, size_t len, struct node_meta *m, ch
 	}
 	json_array_foreach(rc == 0 ? json_object_get(root, "services") : NULL, i, n) {
 		const char *type = str(n, "type"), *a = str(n, "address");
-		if (type && !strcmp(type, "dns") && a && strchr(a, '.') && (rc = add_line(m, "dns", NULL, a, err)) < 0)
+		if (type && !strcmp(type, "dns") && a && (rc = add_line(m, "dns", NULL, a, err)) < 0)
 			break;
 	}
 	json_decref(root);
@@ -259,6 +259,169 @@ int meta_openstack_network(const char *text, size_t len, struct node_meta *m, ch
 		snprintf(why, sizeof why, "network_data.json: %s", err);
 		snprintf(err, ERRLEN, "%s", why);
 	}
+	return rc;
+}
+
+/* A YAML node as JSON: mappings as objects, sequences as arrays, scalars as
+ * strings (numbers too: the callers read "24" and 24 alike). */
+static json_t *yaml_json(yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+	if (!n || depth > 32)
+		return json_null();
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
+	case YAML_SEQUENCE_NODE: {
+		json_t *a = json_array();
+		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++)
+			json_array_append_new(a, yaml_json(doc, yaml_document_get_node(doc, *i), depth + 1));
+		return a;
+	}
+	case YAML_MAPPING_NODE: {
+		json_t *o = json_object();
+		for (yaml_node_pair_t *e = n->data.mapping.pairs.start; e < n->data.mapping.pairs.top; e++) {
+			yaml_node_t *k = yaml_document_get_node(doc, e->key);
+			if (k && k->type == YAML_SCALAR_NODE)
+				json_object_set_new(o, (const char *)k->data.scalar.value,
+						    yaml_json(doc, yaml_document_get_node(doc, e->value), depth + 1));
+		}
+		return o;
+	}
+	default:
+		return json_null();
+	}
+}
+
+/* An address given as ADDRESS/PREFIX, or as ADDRESS with MASK (a netmask or
+ * prefix length), for interface KEY. */
+static int add_address(struct node_meta *m, const char *key, const char *addr, json_t *mask, char *err)
+{
+	if (strchr(addr, '/'))
+		return add_line(m, "address", key, addr, err);
+	/* A length (24, "24") or an IPv6 mask, else an IPv4 dotted mask. */
+	int prefix = prefix6_of(mask);
+	if (prefix < 0 || (!strchr(addr, ':') && json_is_string(mask) && strchr(json_string_value(mask), '.')))
+		prefix = strchr(addr, ':') ? -1 : prefix_of(json_string_value(mask));
+	if (prefix < 0 || (!strchr(addr, ':') && prefix > 32)) {
+		snprintf(err, ERRLEN, "%s: no prefix length or netmask", addr);
+		return -1;
+	}
+	char cidr[96];
+	snprintf(cidr, sizeof cidr, "%s/%d", addr, prefix);
+	return add_line(m, "address", key, cidr, err);
+}
+
+static int add_dns_list(struct node_meta *m, json_t *list, char *err)
+{
+	if (json_is_string(list))
+		return add_line(m, "dns", NULL, json_string_value(list), err);
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+		if (json_is_string(v) && add_line(m, "dns", NULL, json_string_value(v), err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Version 1: a list of "physical" interfaces (by mac_address, else name)
+ * with "static"/"static6" subnets, and "nameserver" entries. */
+static int network_v1(json_t *config, struct node_meta *m, char *err)
+{
+	size_t i, j;
+	json_t *c, *sn;
+	json_array_foreach(config, i, c) {
+		const char *type = str(c, "type") ?: "";
+		if (!strcmp(type, "nameserver")) {
+			if (add_dns_list(m, json_object_get(c, "address"), err) < 0)
+				return -1;
+			continue;
+		}
+		if (strcmp(type, "physical"))
+			continue;
+		const char *key = str(c, "mac_address") ?: str(c, "name");
+		json_array_foreach(json_object_get(c, "subnets"), j, sn) {
+			const char *st = str(sn, "type") ?: "", *addr = str(sn, "address"), *gw = str(sn, "gateway");
+			if (strcmp(st, "static") && strcmp(st, "static6"))
+				continue; /* dhcp, dhcp4, dhcp6: what the node does anyway */
+			if (!key || !addr) {
+				snprintf(err, ERRLEN, "config[%zu]: a static subnet needs the interface's mac_address or name "
+					 "and an address", i);
+				return -1;
+			}
+			json_t *mask = json_object_get(sn, "netmask") ?: json_object_get(sn, "prefix");
+			if (add_address(m, key, addr, mask, err) < 0 || (gw && add_line(m, "gateway", key, gw, err) < 0) ||
+			    add_dns_list(m, json_object_get(sn, "dns_nameservers"), err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Version 2 (netplan's): ethernets by id, matched by macaddress, else by
+ * set-name or the id as the interface's name. */
+static int network_v2(json_t *eths, struct node_meta *m, char *err)
+{
+	const char *id;
+	json_t *e;
+	json_object_foreach(eths, id, e) {
+		const char *key = str(json_object_get(e, "match"), "macaddress") ?: str(e, "set-name") ?: id;
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(e, "addresses"), i, v)
+			if (json_is_string(v) && add_address(m, key, json_string_value(v), NULL, err) < 0)
+				return -1;
+		const char *gws[] = { str(e, "gateway4"), str(e, "gateway6") };
+		for (size_t k = 0; k < 2; k++)
+			if (gws[k] && add_line(m, "gateway", key, gws[k], err) < 0)
+				return -1;
+		json_array_foreach(json_object_get(e, "routes"), i, v) {
+			const char *to = str(v, "to") ?: "", *via = str(v, "via");
+			if (via && (!strcmp(to, "default") || !strcmp(to, "0.0.0.0/0") || !strcmp(to, "::/0")) &&
+			    add_line(m, "gateway", key, via, err) < 0)
+				return -1;
+		}
+		if (add_dns_list(m, json_object_get(json_object_get(e, "nameservers"), "addresses"), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* NoCloud's network-config: cloud-init's network configuration, version 1 or
+ * 2, bare or under "network:". Static addresses, gateways and name servers
+ * become network.conf lines; DHCP is what the node does anyway. */
+int meta_nocloud_network(const char *text, size_t len, struct node_meta *m, char *err)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&p, &doc)) {
+		snprintf(err, ERRLEN, "network-config: line %zu: %s", p.problem_mark.line + 1,
+			 p.problem ? p.problem : "not valid YAML");
+		yaml_parser_delete(&p);
+		return -1;
+	}
+	json_t *root = yaml_json(&doc, yaml_document_get_root_node(&doc), 0);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	json_t *net = json_object_get(root, "network") ?: root;
+	const char *version = str(net, "version");
+	int rc;
+	char why[ERRLEN];
+	if (!json_is_object(net) || !version) {
+		snprintf(why, sizeof why, "no version: 1 or 2");
+		rc = -1;
+	} else if (!strcmp(version, "1")) {
+		rc = network_v1(json_object_get(net, "config"), m, why);
+	} else if (!strcmp(version, "2")) {
+		rc = network_v2(json_object_get(net, "ethernets"), m, why);
+	} else {
+		snprintf(why, sizeof why, "version %s: only 1 and 2 are known", version);
+		rc = -1;
+	}
+	if (rc < 0)
+		snprintf(err, ERRLEN, "network-config: %.*s", ERRLEN - 20, why);
+	json_decref(root);
 	return rc;
 }
 

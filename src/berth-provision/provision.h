@@ -57,6 +57,8 @@ int meta_digitalocean(const char *json, size_t len, struct node_meta *m, char *e
 int meta_openstack(const char *json, size_t len, struct node_meta *m, char *err);
 int meta_openstack_network(const char *json, size_t len, struct node_meta *m, char *err);
 int meta_nocloud(const char *yaml, size_t len, struct node_meta *m, char *err);
+/* NoCloud's network-config, cloud-init's network configuration v1 or v2. */
+int meta_nocloud_network(const char *yaml, size_t len, struct node_meta *m, char *err);
 
 /* Applying: each returns the number of things that failed (each said). */
 int apply_network(const struct prov_env *env, const struct node_meta *m);

@@ -132,8 +132,10 @@ static int read_nocloud(struct node_meta *m, char *err)
 		return -1;
 	int r = doc ? meta_nocloud(doc, len, m, err) : 0;
 	free(doc);
-	if (access(DRIVE_DIR "/network-config", F_OK) == 0)
-		strv_add(&m->warnings, "NoCloud network-config is not used: every Ethernet interface gets DHCP");
+	if (r < 0 || drive_file("network-config", &doc, &len, err) < 0)
+		return -1;
+	r = doc ? meta_nocloud_network(doc, len, m, err) : 0;
+	free(doc);
 	return r;
 }
 
