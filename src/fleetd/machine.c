@@ -69,7 +69,8 @@ static void *keepalive_loop(void *arg)
 		int64_t lease = atomic_load(&ka_lease);
 		if (lease != cur) { /* just granted, or taken up again */
 			cur = lease;
-			renewed = now_s();
+			/* renewed at once: its TTL has run since etcd granted it */
+			renewed = now_s() - f->ttl / 3;
 		}
 		if (!e || cur == atomic_load(&ka_expired) || now_s() - renewed < f->ttl / 3) {
 			sleep(1);
@@ -113,6 +114,10 @@ int machine_register(struct fleetd *f)
 			return -1;
 		}
 	}
+	/* Kept alive from now, not once the key is in: a put slowed by etcd (a
+	 * busy disk) must not use up the TTL, or the node, live, loses its units
+	 * as soon as the engine has placed them there. */
+	atomic_store(&ka_lease, lease);
 	char *rec = machine_json(f);
 	int r = rec ? etcd_put(f->etcd, key(k, sizeof k, f, "machines", f->machine_id, NULL), rec, lease) : -1;
 	free(rec);
@@ -120,7 +125,6 @@ int machine_register(struct fleetd *f)
 		msg("cannot register in etcd: %s", etcd_strerror(f->etcd));
 		return -1;
 	}
-	atomic_store(&ka_lease, lease);
 	static bool started;
 	pthread_t t;
 	if (!started) {

@@ -933,7 +933,8 @@ int supervise(const struct sup_config *cfg)
 		close(nfd);
 	rc = sp.end;
 out:
-	for (size_t i = 0; i < n && sp.svc; i++) {
+	/* sp.set.n, not n: daemon-reload and starts by name add units. */
+	for (size_t i = 0; i < sp.set.n && sp.svc; i++) {
 		free(sp.svc[i].starts);
 		log_pipe_close(&sp.svc[i].log);
 	}
