@@ -31,6 +31,18 @@ static bool name_ok(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
+bool container_remove_due(struct container *c)
+{
+	const char *s = container_status(c);
+	char err[ERRLEN];
+	/* Not "created": one being made holds no monitor yet. */
+	if (!json_is_true(json_object_get(c->state, "auto_remove")) || strcmp(s, "exited"))
+		return false;
+	bool gone = container_remove(c, true, err) == 0;
+	container_free(c);
+	return gone;
+}
+
 int container_new(struct container *c, const char *name, char *err)
 {
 	memset(c, 0, sizeof *c);
@@ -45,7 +57,7 @@ int container_new(struct container *c, const char *name, char *err)
 		}
 		struct container other;
 		char e2[ERRLEN];
-		if (container_find(name, &other, e2) == 0 && !strcmp(other.name, name)) {
+		if (container_find(name, &other, e2) == 0 && !strcmp(other.name, name) && !container_remove_due(&other)) {
 			snprintf(err, ERRLEN, "the name \"%s\" is already used by container %.12s", name, other.id);
 			container_free(&other);
 			return -1;

@@ -98,6 +98,9 @@ void container_free(struct container *c);
 const char *container_status(struct container *c);
 int container_each(int (*fn)(struct container *c, void *arg), void *arg);
 int container_remove(struct container *c, bool force, char *err);
+/* A --rm container whose monitor is gone (killed, or a reboot) before it
+ * removed it: removed now (and C freed); false if C is not one. */
+bool container_remove_due(struct container *c);
 void container_cgroup(const struct container *c, char *out, size_t len);
 int container_wait_exit(struct container *c, int timeout_ms);
 /* runc delete --force, if runc left the container's state (it was killed). */

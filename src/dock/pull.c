@@ -124,8 +124,11 @@ static int token(struct registry *r, const char *challenge, char *err)
 	return rc;
 }
 
-/* GET base/WHAT into memory (FD < 0) or FD, answering one auth challenge. */
-static int get(struct registry *r, const char *what, const char *accept, int fd, struct http_get *g, char *err)
+/* GET base/WHAT into memory (FD < 0) or FD, answering one auth challenge;
+ * more than MAX bytes (a blob's size in its descriptor) are refused, so that
+ * a registry cannot fill the disk. */
+static int get(struct registry *r, const char *what, const char *accept, int fd, uint64_t max, struct http_get *g,
+	       char *err)
 {
 	char url[1000], acc[300];
 	snprintf(url, sizeof url, "%s/%s", r->base, what);
@@ -135,7 +138,7 @@ static int get(struct registry *r, const char *what, const char *accept, int fd,
 		memset(g, 0, sizeof *g);
 		g->url = url;
 		g->fd = fd;
-		g->max_bytes = fd < 0 ? 8 << 20 : 0;
+		g->max_bytes = max;
 		g->headers = hdrs;
 		g->cafile = *r->cafile ? r->cafile : NULL;
 		char why[1024];
@@ -171,7 +174,7 @@ static int fetch_blob(struct registry *r, const struct oci_desc *d, uint64_t *by
 	}
 	snprintf(what, sizeof what, "blobs/%s", d->digest);
 	struct http_get g;
-	int rc = get(r, what, NULL, fd, &g, err);
+	int rc = get(r, what, NULL, fd, d->size > 0 ? (uint64_t)d->size : 1, &g, err);
 	if (rc == 0) {
 		lseek(fd, 0, SEEK_SET);
 		rc = blob_put(fd, d->digest, d->size, got, err);
@@ -204,7 +207,7 @@ static int pull(const char *refstr, char *err)
 	snprintf(what, sizeof what, "manifests/%s", *r.ref.digest ? r.ref.digest : r.ref.tag);
 	printf("%s: Pulling from %s\n", *r.ref.tag ? r.ref.tag : r.ref.digest, r.ref.path);
 	int64_t t0 = now_ns();
-	if (get(&r, what, OCI_ACCEPT, -1, &g, err) < 0)
+	if (get(&r, what, OCI_ACCEPT, -1, 8 << 20, &g, err) < 0)
 		return -1;
 	char *body = g.body;
 	size_t len = g.len;
@@ -223,7 +226,7 @@ static int pull(const char *refstr, char *err)
 		}
 		free(body);
 		snprintf(what, sizeof what, "manifests/%s", d.digest);
-		if (get(&r, what, OCI_ACCEPT, -1, &g, err) < 0)
+		if (get(&r, what, OCI_ACCEPT, -1, 8 << 20, &g, err) < 0)
 			return -1;
 		body = g.body;
 		len = g.len;

@@ -415,6 +415,22 @@ static int64_t oom_kills(const char *cg)
 	return n;
 }
 
+/* Waits (30 s at most) until runc has made the container (its state file)
+ * or has ended, so that dock run -d and dock start return when dock stop,
+ * kill and exec can reach the container. PID is not reaped. */
+static void runc_created(const struct container *c, pid_t pid)
+{
+	char p[200];
+	snprintf(p, sizeof p, "/run/runc/%s/state.json", c->id);
+	for (int t = 0; t < 3000 && access(p, F_OK) < 0; t++) {
+		siginfo_t si = { 0 };
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+			return;
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* One run of the container: `runc run`, its output copied to the log (and in
  * the foreground to ours). Returns its exit code. */
 static int run_once(struct container *c, bool foreground, bool tty, bool interactive, int ready_fd)
@@ -458,6 +474,7 @@ static int run_once(struct container *c, bool foreground, bool tty, bool interac
 	char err[ERRLEN];
 	container_save(c, err);
 	if (ready_fd >= 0) {
+		runc_created(c, pid);
 		if (write(ready_fd, "ok", 2) < 0) { /* dock run -d is gone: carry on */ }
 		close(ready_fd);
 	}

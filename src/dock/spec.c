@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../lib/environ.h"
@@ -51,6 +53,27 @@ static json_t *mount(const char *dst, const char *type, const char *src, const c
  * /etc/group (inside ROOTFS). */
 static long primary_gid(const char *rootfs, long uid);
 
+/* The image's /etc/NAME, read as the container would: symbolic links,
+ * absolute ones too, resolved inside ROOTFS (openat2's RESOLVE_IN_ROOT), so
+ * that an image cannot make dock read the node's files; only a regular file
+ * (nothing that could block, as a FIFO). NULL if there is none. */
+static FILE *image_etc(const char *rootfs, const char *name)
+{
+	char rel[300];
+	snprintf(rel, sizeof rel, "etc/%s", name);
+	int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
+	int fd = root >= 0 ? (int)syscall(SYS_openat2, root, rel, &how, sizeof how) : -1;
+	if (root >= 0)
+		close(root);
+	struct stat st;
+	FILE *f = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "re") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
+}
+
 static int lookup(const char *rootfs, const char *file, const char *name, long *id, long *gid)
 {
 	char *end;
@@ -62,15 +85,8 @@ static int lookup(const char *rootfs, const char *file, const char *name, long *
 			*gid = primary_gid(rootfs, v);
 		return 0;
 	}
-	char p[700], line[1024];
-	snprintf(p, sizeof p, "%s/etc/%s", rootfs, file);
-	/* The image's file: a regular one, not through a symbolic link out of
-	 * the root, and nothing that could block (a FIFO). */
-	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	FILE *f = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "re") : NULL;
-	if (!f && fd >= 0)
-		close(fd);
+	char line[1024];
+	FILE *f = image_etc(rootfs, file);
 	while (f && fgets(line, sizeof line, f)) {
 		char *rest = line, *n = strsep(&rest, ":"), *x = strsep(&rest, ":");
 		char *u = strsep(&rest, ":"), *g = strsep(&rest, ":");
@@ -90,13 +106,8 @@ static int lookup(const char *rootfs, const char *file, const char *name, long *
 
 static long primary_gid(const char *rootfs, long uid)
 {
-	char p[700], line[1024];
-	snprintf(p, sizeof p, "%s/etc/passwd", rootfs);
-	int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	FILE *f = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "re") : NULL;
-	if (!f && fd >= 0)
-		close(fd);
+	char line[1024];
+	FILE *f = image_etc(rootfs, "passwd");
 	long gid = 0;
 	while (f && fgets(line, sizeof line, f)) {
 		char *rest = line;

@@ -124,6 +124,10 @@ static int start_named(struct container *c, const char *name, int arg)
 static int start_policy(struct container *c, void *arg)
 {
 	int *failed = arg;
+	if (container_remove_due(c)) {
+		/* container_each frees C again: harmless, json_decref(NULL). */
+		return 0;
+	}
 	const char *restart = json_string_value(json_object_get(c->state, "restart")) ?: "no";
 	char p[700];
 	snprintf(p, sizeof p, "%s/stopping", c->dir);

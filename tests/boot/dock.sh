@@ -34,6 +34,14 @@ echo "nat works" > "$T/www/nat.txt"
 oci_layout "$root" "$T/www/hello.tar" hello:1 \
 	'{"Cmd":["/bin/sh","-c","echo hello from $GREETING in $(pwd) as $(id -u); exit 3"],"Env":["GREETING=dock"],"WorkingDir":"/srv"}'
 docker_archive "$root" "$T/www/saved.tar" saved:2 '{"Entrypoint":["/bin/echo","saved says"],"Cmd":["hi"]}'
+oci_layout "$root" "$T/www/user.tar" user:1 '{"Cmd":["/bin/id","-u"],"User":"web"}'
+# An image whose /etc is a symbolic link to the absolute /etc: -u NAME must
+# not find the node's users through it.
+mkdir -p "$T/evil/bin"
+cp "$bb" "$T/evil/bin/busybox"
+ln -s busybox "$T/evil/bin/id"
+ln -s /etc "$T/evil/etc"
+oci_layout "$T/evil" "$T/www/evil.tar" evil:1 '{"Cmd":["/bin/id","-u"]}'
 http_serve "$T/www"
 
 # Registries on the host's loopback, plain HTTP and HTTPS (a certificate of its
@@ -59,7 +67,7 @@ qemu_start -m 512 -smp 2 -drive "file=$img,if=virtio,format=qcow2" \
 qemu_wait "berth: ready" 90
 
 qemu_run "P=$HTTP_PORT"
-qemu_run 'for f in hello saved; do wget -q -O /tmp/$f.tar http://10.0.2.2:$P/$f.tar || echo "wget $f failed"; done; dock load /tmp/hello.tar; dock load -i /tmp/saved.tar; dock images | sed "s/^/images: /"' 60
+qemu_run 'for f in hello saved user evil; do wget -q -O /tmp/$f.tar http://10.0.2.2:$P/$f.tar || echo "wget $f failed"; done; dock load /tmp/hello.tar; dock load -i /tmp/saved.tar; dock load /tmp/user.tar >/dev/null; dock load /tmp/evil.tar >/dev/null; dock images | sed "s/^/images: /"' 60
 assert_contains "$QEMU_OUT" "Loaded image: hello:1"
 assert_contains "$QEMU_OUT" "Loaded image: saved:2"
 grep -aq "^images: hello  *1  " "$QEMU_OUT" || fail "dock images does not list hello:1"
@@ -139,6 +147,35 @@ qemu_run 'dock stop -t 1 sleeper; dock ps -a | sed "s/^/psa: /"; dock rm sleeper
 grep -aq "^psa: .*Exited (137).*sleeper" "$QEMU_OUT" || fail "dock stop did not end it (SIGKILL after -t 1)"
 [ "$(qemu_value left)" = 0 ] || fail "dock rm left it"
 ok "detached container: ps, exec, logs, stop, rm"
+
+# More of dock run and the commands: a volume read-write and read-only, the
+# node's network (--net host), the node's name servers, the image's User (and
+# not the node's users through an image's /etc symlink),
+# Docker's masked and read-only paths; dock kill; dock logs -f to the end.
+# (What is looked for is computed, so that the echoed command cannot match.)
+qemu_run 'mkdir -p /tmp/vol && echo on-host > /tmp/vol/in; dock run --rm -v /tmp/vol:/data hello:1 sh -c "echo vol-read: \$(cat /data/in); echo from-ctr > /data/out"; echo "vol-back: $(cat /tmp/vol/out)"; dock run --rm -v /tmp/vol:/data:ro hello:1 sh -c "echo x > /data/x || echo vol-ro-\$(echo refused | tr a-z A-Z)"; echo "vol-x: $(ls /tmp/vol | tr "\n" " ")"' 60
+[ "$(qemu_value vol-read)" = on-host ] && [ "$(qemu_value vol-back)" = from-ctr ] ||
+	fail "-v HOST:CTR: read '$(qemu_value vol-read)', wrote back '$(qemu_value vol-back)'"
+grep -aq "^vol-ro-REFUSED" "$QEMU_OUT" && [ "$(qemu_value vol-x)" = "in out " ] || fail "-v HOST:CTR:ro could be written"
+qemu_run 'dock run --rm --net host hello:1 sh -c "echo hostnet: \$(ls /sys/class/net)"; echo "node-dns: $(cat /etc/resolv.conf)"; dock run --rm hello:1 sh -c "echo ctr-dns: \$(cat /etc/resolv.conf)"; dock run --rm user:1 | sed "s/^/uid: /"' 60
+for l in dock0 eth0; do
+	case " $(qemu_value hostnet) " in *" $l "*) ;; *) fail "--net host: the container sees $(qemu_value hostnet), no $l" ;; esac
+done
+[ -n "$(qemu_value node-dns)" ] && [ "$(qemu_value ctr-dns)" = "$(qemu_value node-dns)" ] ||
+	fail "the container's resolv.conf ($(qemu_value ctr-dns)) is not the node's ($(qemu_value node-dns))"
+[ "$(qemu_value uid)" = 1000 ] || fail "the image's User web is not the default: uid $(qemu_value uid)"
+qemu_run 'dock run --rm -u core evil:1 2>&1 | sed "s/^/evil: /"' 60
+grep -aq '^evil: .*user "core": not in the image.s /etc/passwd' "$QEMU_OUT" ||
+	fail "-u core found a user through an image's /etc symlink to the node's: $(qemu_value evil)"
+qemu_run 'echo "node-fw: $(ls /sys/firmware | wc -l)"; dock run --rm hello:1 sh -c "echo ctr-fw: \$(ls /sys/firmware | grep -c .); echo 1 > /proc/sys/kernel/hostname || echo procsys-\$(echo ro | tr a-z A-Z)"' 60
+[ "$(qemu_value node-fw)" -gt 0 ] && [ "$(qemu_value ctr-fw)" = 0 ] ||
+	fail "/sys/firmware is not masked: $(qemu_value node-fw) entries on the node, $(qemu_value ctr-fw) in the container"
+grep -aq "^procsys-RO" "$QEMU_OUT" || fail "/proc/sys is writable in the container"
+qemu_run 'dock run -d --name victim hello:1 sleep 1000 >/dev/null; dock kill victim >/dev/null; sleep 1; dock ps -a | grep " victim$" | sed "s/^/killed: /"; dock rm victim >/dev/null; dock run -d --name talker hello:1 sh -c "echo one; sleep 2; echo two" >/dev/null; dock logs -f talker | sed "s/^/follow: /"; echo "follow-end: $(dock ps -a | grep " talker$" | grep -c Exited)"; dock rm talker >/dev/null' 60
+grep -aq "^killed: .*Exited (137)" "$QEMU_OUT" || fail "dock kill did not end the container with SIGKILL"
+grep -aq "^follow: one" "$QEMU_OUT" && grep -aq "^follow: two" "$QEMU_OUT" && [ "$(qemu_value follow-end)" = 1 ] ||
+	fail "dock logs -f did not follow the container to its end"
+ok "volumes (rw, ro), --net host, DNS, the image's User, masked and read-only paths, dock kill, dock logs -f"
 qemu_run 'dock run -d --restart on-failure:2 --name flaky hello:1 sh -c "echo attempt; exit 1" >/dev/null; sleep 5; dock logs flaky | grep -c attempt | sed "s/^/attempts: /"; dock inspect flaky | grep -o "\"restart_count\": [0-9]*" | sed "s/^/restarts: /"; dock rm flaky' 60
 [ "$(qemu_value attempts)" = 3 ] || fail "--restart on-failure:2 ran it $(qemu_value attempts) times, not 3"
 qemu_run 'dock run -it --rm hello:1 sh -c "ls -l /proc/self/fd/0 | sed \"s/.*-> /stdin-is: /\""' 60
@@ -164,7 +201,8 @@ grep -aq "^weblog: .*web got TERM" "$QEMU_OUT" || fail "the container did not ge
 ok "a unit running dock run: started and stopped with initctl, nothing left"
 
 # Numbers for make bench (scripts/bench reads the "bench:" lines): dock run to
-# the container's first output, next to runc run of a prepared bundle with the
+# the container's first output line (each run waited for to its end before the
+# next), next to runc run of a prepared bundle with the
 # config dock made for the same container (same namespaces, mounts, seccomp
 # filter and cgroup; so the difference is dock's own work) and of one from
 # `runc spec` (no seccomp filter, fewer mounts); median of 5 each in
@@ -172,7 +210,7 @@ ok "a unit running dock run: started and stopped with initctl, nothing left"
 # 8 MiB layer from the HTTP registry. (BusyBox's shell takes lines of at most
 # 1024 characters: hence two.)
 qemu_run 'lay=$(ls /var/lib/dock/layers | head -1); mkdir -p /tmp/b /tmp/c && cp -a /var/lib/dock/layers/$lay /tmp/b/rootfs && cd /tmp/b && runc spec && sed -i -e "s/\"terminal\": true/\"terminal\": false/" -e "s/\"sh\"/\"echo\", \"first\"/" config.json && cd && dock run --name ref --net none hello:1 echo first >/dev/null && rd=$(dock inspect ref | grep -o "/var/lib/dock/containers/[0-9a-f]*" | head -n 1) && sed "s|$rd/rootfs|/tmp/b/rootfs|" $rd/config.json > /tmp/c/config.json; runc run --bundle /tmp/c check | sed "s/^/ref-says: /"' 60
-qemu_run 'ms() { read u _ < /proc/uptime; echo "${u%.*}${u#*.}0"; }; med() { sort -n | sed -n 3p; }; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/b b$i | head -n 1 >/dev/null; echo $(( $(ms) - t )); done | med | sed "s/^/runc-spec-ms: /"; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/c c$i | head -n 1 >/dev/null; echo $(( $(ms) - t )); done | med | sed "s/^/runc-ms: /"; for i in 1 2 3 4 5; do t=$(ms); dock run --rm --net none hello:1 echo first | head -n 1 >/dev/null; echo $(( $(ms) - t )); done | med | sed "s/^/dock-ms: /"; dock rm ref >/dev/null' 180
+qemu_run 'ms() { read u _ < /proc/uptime; echo "${u%.*}${u#*.}0"; }; med() { sort -n | sed -n 3p; }; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/b b$i | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/runc-spec-ms: /"; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/c c$i | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/runc-ms: /"; for i in 1 2 3 4 5; do t=$(ms); dock run --rm --net none hello:1 echo first | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/dock-ms: /"; dock rm ref >/dev/null' 180
 r=$(qemu_value runc-ms) d=$(qemu_value dock-ms) rs=$(qemu_value runc-spec-ms)
 [ "$(qemu_value ref-says)" = first ] || fail "runc run of dock's config did not run the container: $(qemu_value ref-says)"
 [ -n "$r" ] && [ -n "$d" ] && [ -n "$rs" ] && [ "$r" -gt 0 ] || fail "no timings of runc run and dock run"
@@ -188,10 +226,15 @@ ok "numbers for make bench"
 
 # A reboot: dock-restart.service starts again the containers whose --restart
 # is always, or unless-stopped and not stopped by dock stop, with their port
-# and what they wrote; not the others. A container that had a port and no
-# policy left its rules behind: the port is free again all the same.
+# and what they wrote; not the others; a --rm one is removed. A container that
+# had a port and no policy left its rules behind: the port is free again all
+# the same.
 qemu_run 'dock run -d --name keeper --restart always -p 8080:80 hello:1 httpd -f -p 80 -h /srv >/dev/null; dock run -d --name unless --restart unless-stopped hello:1 sleep 1000 >/dev/null; dock run -d --name halted --restart unless-stopped hello:1 sleep 1000 >/dev/null; dock run -d --name plain -p 9091:80 hello:1 sh -c "echo plain ran; exec sleep 1000" >/dev/null; dock stop -t 1 halted >/dev/null; dock exec keeper sh -c "echo written before the reboot > /srv/kept.txt"; dock ps | sed "s/^/ps1: /"; sync' 60
 [ "$(grep -ac "^ps1: " "$QEMU_OUT")" = 4 ] || fail "not 3 containers running before the reboot (and the heading)"
+# A --rm container whose monitor is killed (as init's cgroup.kill would):
+# removed at boot, its name free again.
+qemu_run 'dock run -d --rm --name gone hello:1 sleep 1000 >/dev/null; kill -9 $(dock inspect gone | sed -n "s/.*\"monitor_pid\": \([0-9]*\).*/\1/p"); sleep 0.5; echo "gone-before: $(dock ps -a | grep -c " gone$")"; sync' 30
+[ "$(qemu_value gone-before)" = 1 ] || fail "the --rm container whose monitor was killed is not listed"
 qemu_send poweroff
 qemu_exit_wait 60
 qemu_start -m 512 -smp 2 -drive "file=$img,if=virtio,format=qcow2" \
@@ -206,6 +249,9 @@ done
 for n in halted plain; do
 	! grep -aqE "^ps2: .* $n[[:space:]]*$" "$QEMU_OUT" || fail "container $n runs after the reboot"
 done
+qemu_run 'echo "gone: $(dock ps -a | grep -c " gone$")"; dock run --rm --name gone hello:1 echo name-free | sed "s/^/again: /"' 30
+[ "$(qemu_value gone)" = 0 ] || fail "the --rm container ended by the reboot is still there"
+[ "$(qemu_value again)" = name-free ] || fail "the name of the --rm container ended by the reboot is not free: $(qemu_value again)"
 # dock start returns once runc is started; runc may take seconds to run the
 # container while the rest of the boot competes for the CPU.
 got=
