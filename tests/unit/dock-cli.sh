@@ -80,7 +80,15 @@ assert_contains "$T/out" "names no registry and dock.conf sets no DEFAULT_REGIST
 # A digest that is not the manifest's.
 if "$dock" pull "127.0.0.1:$port/t/hello@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
 	> "$T/out" 2>&1; then fail "a wrong digest pulled"; fi
-ok "pull from docker-registry; missing images, names without a registry and wrong digests refused"
+# A multi-arch index (arm64 listed first): the linux/amd64 image is pulled.
+oci_multiarch "$T/root" "$T/multi.tar" multi:1 '{"Env":["ARCH=arm64"]}' '{"Env":["ARCH=amd64"]}'
+skopeo copy -q --all --dest-tls-verify=false "oci-archive:$T/multi.tar" "docker://127.0.0.1:$port/t/multi:1" ||
+	fail "skopeo could not push the multi-arch index"
+"$dock" pull "127.0.0.1:$port/t/multi:1" > "$T/out" 2>&1 || { cat "$T/out"; fail "dock pull of a multi-arch index failed"; }
+"$dock" inspect "127.0.0.1:$port/t/multi:1" > "$T/inspect" || fail "dock inspect of the pulled index failed"
+assert_contains "$T/inspect" "ARCH=amd64"
+assert_not_contains "$T/inspect" "ARCH=arm64"
+ok "pull from docker-registry; missing images, names without a registry and wrong digests refused; a multi-arch index resolved to linux/amd64"
 
 # Behind a token service, as Docker Hub is: the registry answers 401 with a
 # Bearer challenge, dock asks the realm for a token for the image's scope
