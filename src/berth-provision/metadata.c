@@ -93,6 +93,15 @@ static int add_line(struct node_meta *m, const char *kind, const char *mac, cons
 	return 0;
 }
 
+/* A default route through GW for interface KEY; none for "", 0.0.0.0 or
+ * :: (DigitalOcean's private interfaces say 0.0.0.0). */
+static int add_gateway(struct node_meta *m, const char *key, const char *gw, char *err)
+{
+	if (!gw || !*gw || !strcmp(gw, "0.0.0.0") || !strcmp(gw, "::"))
+		return 0;
+	return add_line(m, "gateway", key, gw, err);
+}
+
 /* An address (and gateway) of interface MAC from an object with ADDR, MASK
  * and GW members (names differ between the platforms). */
 static int add_ipv4(struct node_meta *m, const char *mac, json_t *o, const char *addr_key, const char *mask_key,
@@ -108,7 +117,7 @@ static int add_ipv4(struct node_meta *m, const char *mac, json_t *o, const char 
 	}
 	char cidr[80];
 	snprintf(cidr, sizeof cidr, "%s/%d", ip, prefix);
-	if (add_line(m, "address", mac, cidr, err) < 0 || (gw && *gw && add_line(m, "gateway", mac, gw, err) < 0))
+	if (add_line(m, "address", mac, cidr, err) < 0 || add_gateway(m, mac, gw, err) < 0)
 		return -1;
 	return 0;
 }
@@ -131,7 +140,7 @@ static int add_ipv6(struct node_meta *m, const char *mac, json_t *o, const char 
 		}
 		snprintf(cidr, sizeof cidr, "%s/%d", ip, prefix);
 	}
-	if (add_line(m, "address", mac, cidr, err) < 0 || (gw && *gw && add_line(m, "gateway", mac, gw, err) < 0))
+	if (add_line(m, "address", mac, cidr, err) < 0 || add_gateway(m, mac, gw, err) < 0)
 		return -1;
 	return 0;
 }
@@ -177,9 +186,12 @@ int meta_digitalocean(const char *text, size_t len, struct node_meta *m, char *e
 				snprintf(d4, sizeof m->public_ipv4, "%s", a4);
 			if (d6 && !*d6 && a6)
 				snprintf(d6, sizeof m->public_ipv6, "%s", a6);
-			if (add_ipv4(m, mac, json_object_get(v, "ipv4"), "ip_address", "netmask", "gateway", err) < 0 ||
+			/* The default routes go out of the public interface only: a
+			 * private network's gateway would take them over. */
+			const char *gw = pub ? "gateway" : NULL;
+			if (add_ipv4(m, mac, json_object_get(v, "ipv4"), "ip_address", "netmask", gw, err) < 0 ||
 			    add_ipv4(m, mac, json_object_get(v, "anchor_ipv4"), "ip_address", "netmask", NULL, err) < 0 ||
-			    add_ipv6(m, mac, json_object_get(v, "ipv6"), "ip_address", "cidr", "gateway", err) < 0) {
+			    add_ipv6(m, mac, json_object_get(v, "ipv6"), "ip_address", "cidr", gw, err) < 0) {
 				rc = -1;
 				break;
 			}
@@ -242,7 +254,7 @@ int meta_openstack_network(const char *text, size_t len, struct node_meta *m, ch
 			break;
 		json_array_foreach(json_object_get(n, "routes"), j, r) {
 			const char *net = str(r, "network"), *gw = str(r, "gateway");
-			if (net && gw && !strcmp(net, v6 ? "::" : "0.0.0.0") && (rc = add_line(m, "gateway", mac, gw, err)) < 0)
+			if (net && gw && !strcmp(net, v6 ? "::" : "0.0.0.0") && (rc = add_gateway(m, mac, gw, err)) < 0)
 				break;
 		}
 		if (rc < 0)
@@ -349,7 +361,7 @@ static int network_v1(json_t *config, struct node_meta *m, char *err)
 				return -1;
 			}
 			json_t *mask = json_object_get(sn, "netmask") ?: json_object_get(sn, "prefix");
-			if (add_address(m, key, addr, mask, err) < 0 || (gw && add_line(m, "gateway", key, gw, err) < 0) ||
+			if (add_address(m, key, addr, mask, err) < 0 || add_gateway(m, key, gw, err) < 0 ||
 			    add_dns_list(m, json_object_get(sn, "dns_nameservers"), err) < 0)
 				return -1;
 		}
@@ -372,12 +384,12 @@ static int network_v2(json_t *eths, struct node_meta *m, char *err)
 				return -1;
 		const char *gws[] = { str(e, "gateway4"), str(e, "gateway6") };
 		for (size_t k = 0; k < 2; k++)
-			if (gws[k] && add_line(m, "gateway", key, gws[k], err) < 0)
+			if (add_gateway(m, key, gws[k], err) < 0)
 				return -1;
 		json_array_foreach(json_object_get(e, "routes"), i, v) {
 			const char *to = str(v, "to") ?: "", *via = str(v, "via");
 			if (via && (!strcmp(to, "default") || !strcmp(to, "0.0.0.0/0") || !strcmp(to, "::/0")) &&
-			    add_line(m, "gateway", key, via, err) < 0)
+			    add_gateway(m, key, via, err) < 0)
 				return -1;
 		}
 		if (add_dns_list(m, json_object_get(json_object_get(e, "nameservers"), "addresses"), err) < 0)

@@ -4,9 +4,10 @@
 # forwards the guest's connections to 169.254.169.254:80 to it (the network is
 # 169.254.0.0/16, as a droplet's link-local side is). The agent reaches it from
 # a link-local address, applies the host name, the droplet's key and its user
-# data, and the node comes up with the static addresses from the metadata
-# (IPv4, the anchor address and IPv6, with their gateways), no DHCP: SSH
-# reaches it on the public address the metadata gave.
+# data (a file, a unit), and the node comes up with the static addresses from
+# the metadata (IPv4, the anchor address and IPv6, with their gateways), no
+# DHCP: SSH reaches it on the public address the metadata gave; a login
+# without a key is refused.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 . "$TOPDIR/tests/lib/ssh.sh"
@@ -22,7 +23,9 @@ import json, sys
 key = open(sys.argv[1]).read().strip()
 print(json.dumps({
     "droplet_id": 42, "hostname": "droplet-test", "region": "tst1", "public_keys": [key],
-    "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-droplet\n    content: metadata\n",
+    "user_data": "#cloud-config\nwrite_files:\n  - path: /etc/from-droplet\n    content: metadata\n"
+                 "berth:\n  units:\n    - name: hello.service\n      command: start\n"
+                 "      content: |\n        [Service]\n        ExecStart=/bin/sleep 100000\n",
     "interfaces": {
         "public": [{"mac": "52:54:00:12:34:56", "type": "public",
                     "ipv4": {"ip_address": "169.254.0.20", "netmask": "255.255.0.0", "gateway": "169.254.0.2"},
@@ -62,6 +65,8 @@ assert_contains "$T/network.log" "network: eth0 has 169.254.0.20/16 10.17.0.5/16
 assert_not_contains "$T/network.log" "DHCP"
 [ "$(ssh_run core hostname)" = droplet-test ] || fail "the droplet's host name was not set"
 [ "$(ssh_run core cat /etc/from-droplet)" = metadata ] || fail "the droplet's user data was not applied"
+[ "$(ssh_run root initctl is-active hello.service)" = active ] || fail "the user data's hello.service is not active"
+ssh_password_refused
 ssh_run root 'ip -4 addr show dev eth0' > "$T/addr"
 assert_contains "$T/addr" "inet 169.254.0.20/16"
 assert_contains "$T/addr" "inet 10.17.0.5/16"

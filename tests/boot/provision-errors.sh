@@ -1,6 +1,6 @@
 #!/bin/sh
 # Bad first-boot input in QEMU: a #cloud-config with a syntax error, one with
-# a value of the wrong type (both on a NoCloud seed), and a ConfigDrive that
+# a value of the wrong type (both on a ConfigDrive), and a ConfigDrive that
 # is empty. Each gives its message on the console, nothing of the document is
 # applied, and the node still reaches "berth: ready" with SSH up (the key from
 # the seed's platform part, or for the empty drive, the server's banner).

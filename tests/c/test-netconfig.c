@@ -78,14 +78,19 @@ int main(void)
 		      "      dhcp4: true\n"
 		      "    eth2:\n"
 		      "      addresses: [172.16.0.9/12]\n"
-		      "      gateway4: 172.16.0.1\n") == 0);
+		      "      gateway4: 172.16.0.1\n"
+		      "      gateway6: \"::\"\n"
+		      "    eth3:\n"
+		      "      addresses: [10.1.0.9/16]\n"
+		      "      gateway4: 0.0.0.0\n") == 0);
 	CHECK_STR(lines(), "address 52:54:00:77:00:05 192.168.77.5/24\n"
 			   "address 52:54:00:77:00:05 fd00:77::5/64\n"
 			   "gateway 52:54:00:77:00:05 192.168.77.1\n"
 			   "gateway 52:54:00:77:00:05 fd00:77::1\n"
 			   "dns 192.168.77.2\n"
 			   "address eth2 172.16.0.9/12\n"
-			   "gateway eth2 172.16.0.1\n");
+			   "gateway eth2 172.16.0.1\n"
+			   "address eth3 10.1.0.9/16\n");
 
 	/* Bad ones: named, nothing kept. */
 	CHECK(nocloud("version: 3\n") < 0);
@@ -117,16 +122,20 @@ int main(void)
 	CHECK_STR(err, "network_data.json: netmask: not an IPv6 prefix length or netmask");
 	strv_clear(&m.network);
 
-	/* DigitalOcean: a droplet's public IPv6 ("cidr" a number). */
+	/* DigitalOcean: a droplet's public IPv6 ("cidr" a number); the private
+	 * interface's gateway is no default route. */
 	const char *dov = "{\"interfaces\": {\"public\": [{\"mac\": \"52:54:00:12:34:56\","
 			  " \"ipv4\": {\"ip_address\": \"203.0.113.10\", \"netmask\": \"255.255.240.0\", \"gateway\": \"203.0.113.1\"},"
 			  " \"ipv6\": {\"ip_address\": \"2604:a880:800:10::17d:2001\", \"cidr\": 64,"
-			  " \"gateway\": \"2604:a880:800:10::1\"}}]}}";
+			  " \"gateway\": \"2604:a880:800:10::1\"}}],"
+			  " \"private\": [{\"mac\": \"52:54:00:65:43:21\","
+			  " \"ipv4\": {\"ip_address\": \"10.132.0.2\", \"netmask\": \"255.255.0.0\", \"gateway\": \"10.132.0.1\"}}]}}";
 	CHECK(meta_digitalocean(dov, strlen(dov), &m, err) == 0);
 	CHECK_STR(lines(), "address 52:54:00:12:34:56 203.0.113.10/20\n"
 			   "gateway 52:54:00:12:34:56 203.0.113.1\n"
 			   "address 52:54:00:12:34:56 2604:a880:800:10::17d:2001/64\n"
-			   "gateway 52:54:00:12:34:56 2604:a880:800:10::1\n");
+			   "gateway 52:54:00:12:34:56 2604:a880:800:10::1\n"
+			   "address 52:54:00:65:43:21 10.132.0.2/16\n");
 	CHECK_STR(m.public_ipv6, "2604:a880:800:10::17d:2001");
 	free(m.hostname);
 	free(m.user_data);

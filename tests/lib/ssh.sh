@@ -32,3 +32,13 @@ config_drive() {
 		MTOOLS_SKIP_CHECK=1 mcopy -s -i "$2" "$1"/* ::/ || fail "mcopy into $2 failed"
 	fi
 }
+# ssh_password_refused: a login as core without a key (password or
+# keyboard-interactive) is refused, the server offering keys only.
+ssh_password_refused() {
+	# shellcheck disable=SC2086
+	if ssh $SSH_OPTS -p "$SSH_PORT" -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive \
+		-o NumberOfPasswordPrompts=1 core@127.0.0.1 true < /dev/null > "$T/pw.out" 2>&1; then
+		fail "a login without a key got in"
+	fi
+	assert_contains "$T/pw.out" "Permission denied (publickey)"
+}
