@@ -6,7 +6,7 @@
 # a second run does nothing; an invalid document applies nothing and names its
 # line; DigitalOcean's metadata from a real HTTP server on loopback gives
 # static addresses, keys, host name and user data; a metadata service that is
-# down gives up within the wait.
+# down gives up within the wait; an Ignition document is applied.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/init.sh"
 init_build
@@ -147,3 +147,36 @@ t1=$(date +%s)
 [ $((t1 - t0)) -le 8 ] || fail "a dead metadata service held the agent $((t1 - t0)) s (wait 3)"
 assert_contains "$T/run5" "tries in 3 s"
 ok "a metadata service that is down is given up on in $((t1 - t0)) s"
+
+# Ignition (a JSON document named on the command line): a user with keys and
+# a group, files (a data URL, gzip, mode), a unit enabled with a drop-in.
+# Its units go where the test's init reads them (the first root's).
+R=$T/root5
+mkdir -p "$R/etc/berth"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+ln -s "$T/root/etc/berth/units" "$R/etc/berth/units"
+cat > "$T/ign.json" <<EOT
+{"ignition": {"version": "3.3.0"},
+ "passwd": {"users": [{"name": "core", "sshAuthorizedKeys": ["$key1"]},
+                      {"name": "bob", "groups": ["ops"], "sshAuthorizedKeys": ["$key2"]}]},
+ "storage": {"files": [
+   {"path": "/etc/motd", "contents": {"source": "data:,from%20ignition%0A"}, "mode": 416},
+   {"path": "/srv/gz", "contents": {"compression": "gzip", "source": "data:;base64,H4sIAAAAAAACA8tIzcnJV0ivyizgAgA5fGNWCwAAAA=="}}]},
+ "systemd": {"units": [{"name": "ign.service", "enabled": true,
+   "contents": "[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n",
+   "dropins": [{"name": "10-nice.conf", "contents": "[Service]\nNice=5\n"}]}]}}
+EOT
+echo "berth.config=$T/ign.json" > "$T/cmdline"
+run > "$T/run6" 2>&1 || { cat "$T/run6"; fail "berth-provision failed on an Ignition document"; }
+assert_contains "$T/run6" "configuration from berth.config=$T/ign.json"
+assert_contains "$R/var/home/core/.ssh/authorized_keys" "$key1" "core's authorized_keys (Ignition)"
+assert_contains "$R/var/home/bob/.ssh/authorized_keys" "$key2" "bob's authorized_keys (Ignition)"
+grep -q '^ops:x:[0-9]*:bob$' "$R/etc/group" || { cat "$R/etc/group"; fail "bob is not in a new group ops"; }
+[ "$(cat "$R/etc/motd")" = "from ignition" ] && [ "$(stat -c %a "$R/etc/motd")" = 640 ] || fail "/etc/motd from Ignition: content or mode"
+[ "$(cat "$R/srv/gz")" = "hello gzip" ] || fail "the gzip'd file was not decompressed"
+assert_contains "$R/etc/berth/units/ign.service" "ExecStart=/bin/sleep 1000"
+assert_contains "$R/etc/berth/units/ign.service.d/10-nice.conf" "Nice=5"
+[ -L "$R/etc/berth/units/multi-user.target.wants/ign.service" ] || fail "ign.service was not enabled"
+until_state ign.service active || fail "ign.service is $(ctl is-active ign.service), not active"
+ok "Ignition: user, keys, group, files and an enabled unit with its drop-in applied"
+
