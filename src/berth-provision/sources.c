@@ -139,7 +139,8 @@ static int read_nocloud(struct node_meta *m, char *err)
 	return r;
 }
 
-int source_drives(const struct prov_env *env, struct node_meta *m, char *err)
+/* The first drive labelled WANT ("config-2" or "cidata"), read into M. */
+static int find_drive(const struct prov_env *env, const char *want, struct node_meta *m, char *err)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/class/block", env->sys);
@@ -154,9 +155,9 @@ int source_drives(const struct prov_env *env, struct node_meta *m, char *err)
 		const char *type = NULL;
 		snprintf(dev, sizeof dev, "/dev/%s", e->d_name);
 		fs_label(dev, label, sizeof label, &type);
-		int cd = !strcmp(label, "config-2"), nc = !strcmp(label, "cidata");
-		if (!cd && !nc)
+		if (strcmp(label, want))
 			continue;
+		int cd = !strcmp(label, "config-2");
 		m->source = dupf("%s (%s, %s)", dev, cd ? "ConfigDrive" : "NoCloud", type);
 		mkdir_p(DRIVE_DIR, 0700);
 		if (mount(dev, DRIVE_DIR, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
@@ -174,6 +175,13 @@ int source_drives(const struct prov_env *env, struct node_meta *m, char *err)
 	}
 	closedir(d);
 	return r;
+}
+
+/* A ConfigDrive wins over a NoCloud seed, whatever the order of the disks. */
+int source_drives(const struct prov_env *env, struct node_meta *m, char *err)
+{
+	int r = find_drive(env, "config-2", m, err);
+	return r != 0 ? r : find_drive(env, "cidata", m, err);
 }
 
 int source_digitalocean(const struct prov_env *env, struct node_meta *m, char *err)
