@@ -369,14 +369,15 @@ static int network_v1(json_t *config, struct node_meta *m, char *err)
 	return 0;
 }
 
-/* Version 2 (netplan's): ethernets by id, matched by macaddress, else by
- * set-name or the id as the interface's name. */
+/* Version 2 (netplan's): ethernets by id, matched by macaddress or name,
+ * else by set-name or the id as the interface's name. */
 static int network_v2(json_t *eths, struct node_meta *m, char *err)
 {
 	const char *id;
 	json_t *e;
 	json_object_foreach(eths, id, e) {
-		const char *key = str(json_object_get(e, "match"), "macaddress") ?: str(e, "set-name") ?: id;
+		json_t *match = json_object_get(e, "match");
+		const char *key = str(match, "macaddress") ?: str(match, "name") ?: str(e, "set-name") ?: id;
 		size_t i;
 		json_t *v;
 		json_array_foreach(json_object_get(e, "addresses"), i, v)

@@ -50,9 +50,12 @@ static int prepare(struct container *c, char *err)
 			snprintf(err, ERRLEN, "container %s has no image recorded", c->name);
 		return -1;
 	}
+	/* A monitor killed with -9 left runc's state, the container's
+	 * processes and its mount: all go before it runs again. */
+	runc_forget(c);
 	char p[700];
 	snprintf(p, sizeof p, "%s/rootfs", c->dir);
-	umount2(p, MNT_DETACH); /* a monitor killed with -9 left it mounted */
+	umount2(p, MNT_DETACH);
 	int rc = rootfs_mount(c, img, err);
 	json_decref(img);
 	if (rc < 0 || own_cgroup(c, err) < 0)

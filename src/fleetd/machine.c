@@ -114,17 +114,10 @@ int machine_register(struct fleetd *f)
 			return -1;
 		}
 	}
-	/* Kept alive from now, not once the key is in: a put slowed by etcd (a
-	 * busy disk) must not use up the TTL, or the node, live, loses its units
-	 * as soon as the engine has placed them there. */
+	/* Kept alive from now, not once the key is in (the first time too): a
+	 * put slowed by etcd (a busy disk) must not use up the TTL, or the node,
+	 * live, loses its units as soon as the engine has placed them there. */
 	atomic_store(&ka_lease, lease);
-	char *rec = machine_json(f);
-	int r = rec ? etcd_put(f->etcd, key(k, sizeof k, f, "machines", f->machine_id, NULL), rec, lease) : -1;
-	free(rec);
-	if (r < 0) {
-		msg("cannot register in etcd: %s", etcd_strerror(f->etcd));
-		return -1;
-	}
 	static bool started;
 	pthread_t t;
 	if (!started) {
@@ -134,6 +127,13 @@ int machine_register(struct fleetd *f)
 		}
 		pthread_detach(t);
 		started = true;
+	}
+	char *rec = machine_json(f);
+	int r = rec ? etcd_put(f->etcd, key(k, sizeof k, f, "machines", f->machine_id, NULL), rec, lease) : -1;
+	free(rec);
+	if (r < 0) {
+		msg("cannot register in etcd: %s", etcd_strerror(f->etcd));
+		return -1;
 	}
 	f->lease = lease;
 	f->reregistered = true;
