@@ -228,6 +228,10 @@ void runc_forget(const struct container *c)
 
 int container_remove(struct container *c, bool force, char *err)
 {
+	/* Exited, its monitor still tearing down (network, mounts): a moment. */
+	const char *s = json_string_value(json_object_get(c->state, "status"));
+	if (s && !strcmp(s, "exited") && monitored(c))
+		container_wait_exit(c, 5000);
 	if (monitored(c)) {
 		if (!force) {
 			snprintf(err, ERRLEN, "container %s is running: stop it first, or use -f", c->name);

@@ -415,14 +415,16 @@ static int64_t oom_kills(const char *cg)
 	return n;
 }
 
-/* Waits (30 s at most) until runc has made the container (its state file)
- * or has ended, so that dock run -d and dock start return when dock stop,
- * kill and exec can reach the container. PID is not reaped. */
+/* Waits (30 s at most) until runc has started the container (its state file
+ * is there and its exec.fifo, there while it is only created, is gone) or
+ * has ended, so that dock run -d and dock start return when dock stop, kill
+ * and exec reach the container's own process. PID is not reaped. */
 static void runc_created(const struct container *c, pid_t pid)
 {
-	char p[200];
+	char p[200], fifo[200];
 	snprintf(p, sizeof p, "/run/runc/%s/state.json", c->id);
-	for (int t = 0; t < 3000 && access(p, F_OK) < 0; t++) {
+	snprintf(fifo, sizeof fifo, "/run/runc/%s/exec.fifo", c->id);
+	for (int t = 0; t < 3000 && (access(p, F_OK) < 0 || access(fifo, F_OK) == 0); t++) {
 		siginfo_t si = { 0 };
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
 			return;
