@@ -36,6 +36,7 @@ qemu_wait "berth: ready" 120
 ssh_wait 60 || fail "no SSH into the droplet image"
 ssh_run root cat /proc/cmdline > "$T/cmdline"
 assert_contains "$T/cmdline" "console=tty0 console=ttyS0,115200"
+[ "$(ssh_run root 'grep " /var " /proc/mounts | cut -d" " -f3')" = ext4 ] || fail "STATE (/var) is not ext4"
 [ "$(ssh_run core hostname)" = droplet ] || fail "the ConfigDrive's host name was not applied"
 ok "the DigitalOcean image boots, with both consoles, and lets its key in"
 ssh_run root poweroff >/dev/null 2>&1 || true

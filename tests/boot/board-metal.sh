@@ -38,7 +38,9 @@ assert_contains "$QEMU_OUT" "provision: configuration from /dev/sda (ConfigDrive
 ssh_wait 60 || fail "no SSH into the metal image (e1000)"
 [ "$(ssh_run root 'grep " /var " /proc/mounts | cut -d" " -f1')" = /dev/nvme0n1p5 ] || fail "STATE is not on the NVMe disk"
 [ "$(ssh_run root 'test -d /sys/firmware/efi && echo uefi')" = uefi ] || fail "not booted through UEFI"
-ok "the metal image boots through UEFI from NVMe, e1000 network, its configuration from a USB stick"
+ssh_run root cat /proc/cmdline > "$T/cmdline"
+assert_contains "$T/cmdline" "console=tty0 console=ttyS0,115200"
+ok "the metal image boots through UEFI from NVMe, VGA and serial consoles, e1000 network, its configuration from a USB stick"
 ssh_run root poweroff >/dev/null 2>&1 || true
 qemu_exit_wait 60
 
