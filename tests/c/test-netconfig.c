@@ -62,7 +62,8 @@ int main(void)
 			   "dns 9.9.9.9\n"
 			   "dns 2620:fe::fe\n");
 
-	/* Version 2 under network:, by match or by id; gateways and routes. */
+	/* Version 2 under network:, by match (MAC or name) or by id; gateways
+	 * and routes; 0.0.0.0 and :: are no gateways. */
 	CHECK(nocloud("network:\n"
 		      "  version: 2\n"
 		      "  ethernets:\n"
@@ -82,7 +83,10 @@ int main(void)
 		      "      gateway6: \"::\"\n"
 		      "    eth3:\n"
 		      "      addresses: [10.1.0.9/16]\n"
-		      "      gateway4: 0.0.0.0\n") == 0);
+		      "      gateway4: 0.0.0.0\n"
+		      "    byname:\n"
+		      "      match: {name: eth7}\n"
+		      "      addresses: [10.7.0.1/24]\n") == 0);
 	CHECK_STR(lines(), "address 52:54:00:77:00:05 192.168.77.5/24\n"
 			   "address 52:54:00:77:00:05 fd00:77::5/64\n"
 			   "gateway 52:54:00:77:00:05 192.168.77.1\n"
@@ -90,7 +94,8 @@ int main(void)
 			   "dns 192.168.77.2\n"
 			   "address eth2 172.16.0.9/12\n"
 			   "gateway eth2 172.16.0.1\n"
-			   "address eth3 10.1.0.9/16\n");
+			   "address eth3 10.1.0.9/16\n"
+			   "address eth7 10.7.0.1/24\n");
 
 	/* Bad ones: named, nothing kept. */
 	CHECK(nocloud("version: 3\n") < 0);
