@@ -80,8 +80,21 @@ static int add_line(struct node_meta *m, const char *kind, const char *mac, cons
 	char *slash = strchr(addr, '/');
 	if (slash)
 		*slash = '\0';
-	if (inet_pton(AF_INET, addr, &a) != 1 && inet_pton(AF_INET6, addr, &a) != 1) {
+	bool v4 = inet_pton(AF_INET, addr, &a) == 1;
+	if (!v4 && inet_pton(AF_INET6, addr, &a) != 1) {
 		snprintf(err, ERRLEN, "%s: not an IPv4 or IPv6 address: %s", kind, val);
+		return -1;
+	}
+	/* network-up reads these lines with the shell: a prefix is a number
+	 * in range, an interface a MAC address or a kernel interface name. */
+	if (slash && (!slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1) || strlen(slash + 1) > 3 ||
+		      atoi(slash + 1) > (v4 ? 32 : 128))) {
+		snprintf(err, ERRLEN, "%s: not a prefix length: %s", kind, val);
+		return -1;
+	}
+	if (mac && (!*mac || strlen(mac) > 17 ||
+		    strspn(mac, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-") != strlen(mac))) {
+		snprintf(err, ERRLEN, "%s: not a MAC address or interface name: %s", kind, mac);
 		return -1;
 	}
 	if (mac)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/atomicfile.h"
 #include "../lib/layer.h"
 #include "net.h"
 
@@ -131,14 +132,62 @@ int container_find(const char *what, struct container *c, char *err)
 	return -1;
 }
 
-int container_save(struct container *c, char *err)
+int container_write(const struct container *c, const char *name, const char *text, char *err)
 {
 	char p[700];
-	snprintf(p, sizeof p, "%s/state.json", c->dir);
+	snprintf(p, sizeof p, "%s/%s", c->dir, name);
+	/* A --rm container's files are gone when it ends: flushing them to
+	 * disk, a tenth of dock run's time, buys nothing. What a power cut
+	 * leaves of one, container_remains removes. */
+	if (json_is_true(json_object_get(c->state, "auto_remove")))
+		return file_replace(p, text, strlen(text), 0600, err, ERRLEN);
+	return write_file_atomic(p, text, strlen(text), err);
+}
+
+int container_save(struct container *c, char *err)
+{
 	char *s = json_dumps(c->state, JSON_INDENT(2) | JSON_SORT_KEYS);
-	int rc = s ? write_file_atomic(p, s, strlen(s), err) : -1;
+	int rc = s ? container_write(c, "state.json", s, err) : -1;
 	free(s);
 	return rc;
+}
+
+int container_mark_rm(const struct container *c, char *err)
+{
+	/* Made before state.json: ext4 commits the two names in that order,
+	 * so a state.json that a power cut left empty has its mark. */
+	return container_write(c, "auto-remove", "", err);
+}
+
+void container_remains(void)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/containers", conf.root);
+	DIR *d = opendir(p);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		struct container c;
+		char err[ERRLEN];
+		if (strlen(de->d_name) != 64 || load(de->d_name, &c, err) == 0) {
+			if (strlen(de->d_name) == 64)
+				container_free(&c);
+			continue;
+		}
+		char mark[700];
+		snprintf(mark, sizeof mark, "%s/auto-remove", c.dir);
+		if (access(mark, F_OK) < 0) {
+			warnx("container %.12s: %s: left as it is", de->d_name, err);
+			continue;
+		}
+		snprintf(mark, sizeof mark, "%s/rootfs", c.dir);
+		umount2(mark, MNT_DETACH);
+		if (remove_tree(c.dir) == 0)
+			warnx("removed what a power cut left of --rm container %.12s", de->d_name);
+		else
+			warnx("cannot remove %s: %s", c.dir, strerror(errno));
+	}
+	if (d)
+		closedir(d);
 }
 
 void container_free(struct container *c)
@@ -158,6 +207,18 @@ static bool monitored(const struct container *c)
 	bool held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 	close(fd);
 	return held;
+}
+
+int monitor_lock(const struct container *c)
+{
+	char p[700];
+	snprintf(p, sizeof p, "%s/monitor.lock", c->dir);
+	int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 const char *container_status(struct container *c)

@@ -93,6 +93,16 @@ struct container {
 int container_new(struct container *c, const char *name, char *err);
 int container_find(const char *what, struct container *c, char *err);
 int container_save(struct container *c, char *err);
+/* Writes DIR/NAME, flushed to disk unless the container is --rm's. */
+int container_write(const struct container *c, const char *name, const char *text, char *err);
+/* --rm: the mark by which container_remains knows the container's remains. */
+int container_mark_rm(const struct container *c, char *err);
+/* Removes the directories of --rm containers whose state.json a power cut
+ * left unreadable; says which others it cannot read. Under the store lock. */
+void container_remains(void);
+/* Takes the container's monitor.lock, which its monitor then holds; -1 if
+ * a monitor holds it already. */
+int monitor_lock(const struct container *c);
 void container_free(struct container *c);
 /* "running" (monitor alive), "exited", "created". */
 const char *container_status(struct container *c);
@@ -108,10 +118,13 @@ void runc_forget(const struct container *c);
 
 /* run.c */
 int cmd_run(int argc, char **argv);
-int run_monitor(struct container *c, bool foreground, int ready_fd);
+/* Runs the container with LOCK (monitor_lock's) held. */
+int run_monitor(struct container *c, int lock, bool foreground, int ready_fd);
 /* run_monitor in the background, out of the caller's session and cgroup;
- * returns once runc runs the container. */
-int monitor_detach(struct container *c);
+ * returns a descriptor from which monitor_ready reads that runc runs the
+ * container, or -1. */
+int monitor_spawn(struct container *c, int lock);
+int monitor_ready(const struct container *c, int fd);
 /* The container's overlay root on DIR/rootfs, from IMAGE's layers. */
 int rootfs_mount(struct container *c, json_t *image, char *err);
 /* The cgroup PATH (below /sys/fs/cgroup), with its parent's controllers. */
@@ -139,9 +152,7 @@ int cmd_inspect(int argc, char **argv);
 int runc(const char *const *argv);
 int64_t now_ns(void);
 void iso_time(int64_t ns, char *out, size_t len);
+/* Replaces PATH, flushed to disk (the store's own files). */
 int write_file_atomic(const char *path, const char *data, size_t len, char *err);
-/* false: write_file_atomic does not flush (a container run with --rm, which
- * nothing needs after a power cut). */
-extern bool store_durable;
 
 #endif

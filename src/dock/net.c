@@ -248,11 +248,10 @@ int net_hosts(struct container *c, char *err)
 {
 	const char *ip = json_string_value(json_object_get(c->state, "ip"));
 	const char *host = json_string_value(json_object_get(c->state, "hostname")) ?: "";
-	char text[256], p[700];
+	char text[256];
 	snprintf(text, sizeof text, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s%s%s%s",
 		 ip ? ip : "", ip ? "\t" : "", ip ? host : "", ip ? "\n" : "");
-	snprintf(p, sizeof p, "%s/hosts", c->dir);
-	return write_file_atomic(p, text, strlen(text), err);
+	return container_write(c, "hosts", text, err);
 }
 
 int net_resolv_conf(struct container *c, const struct run_opts *o, char *err)
@@ -265,9 +264,7 @@ int net_resolv_conf(struct container *c, const struct run_opts *o, char *err)
 		if (f)
 			fclose(f);
 	}
-	char p[700];
-	snprintf(p, sizeof p, "%s/resolv.conf", c->dir);
-	return write_file_atomic(p, text, strlen(text), err);
+	return container_write(c, "resolv.conf", text, err);
 }
 
 void net_teardown(struct container *c)

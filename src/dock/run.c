@@ -282,13 +282,6 @@ void cgroup_make(const char *path)
 	}
 }
 
-static int write_text(const char *dir, const char *name, const char *text, char *err)
-{
-	char p[700];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return write_file_atomic(p, text, strlen(text), err);
-}
-
 /* The overlay root: the image's layers (top first) under upper/. Its
  * directories are there already when dock start mounts it again. */
 int rootfs_mount(struct container *c, json_t *image, char *err)
@@ -358,6 +351,8 @@ static int create(struct container *c, const struct run_opts *o, const char *ima
 					       "hostname", "");
 	json_object_update(c->state, more);
 	json_decref(more);
+	if (o->rm && container_mark_rm(c, err) < 0)
+		goto out;
 	/* -p as given: dock start publishes them again. */
 	json_t *publish = json_array();
 	for (size_t i = 0; i < o->ports.n; i++)
@@ -371,7 +366,7 @@ static int create(struct container *c, const struct run_opts *o, const char *ima
 	json_object_set_new(c->state, "hostname", json_string(host));
 	char hostname[32];
 	snprintf(hostname, sizeof hostname, "%s\n", host);
-	if (rootfs_mount(c, img, err) < 0 || write_text(c->dir, "hostname", hostname, err) < 0)
+	if (rootfs_mount(c, img, err) < 0 || container_write(c, "hostname", hostname, err) < 0)
 		goto out;
 	if (net_setup(c, o, err) < 0 || net_hosts(c, err) < 0 || net_resolv_conf(c, o, err) < 0)
 		goto out;
@@ -515,13 +510,9 @@ static int run_once(struct container *c, bool foreground, bool tty, bool interac
 	return code;
 }
 
-int run_monitor(struct container *c, bool foreground, int ready_fd)
+int run_monitor(struct container *c, int lock, bool foreground, int ready_fd)
 {
 	char p[700], err[ERRLEN];
-	snprintf(p, sizeof p, "%s/monitor.lock", c->dir);
-	int lock = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
-		return 125;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
@@ -577,17 +568,21 @@ int run_monitor(struct container *c, bool foreground, int ready_fd)
 		umount2(p, MNT_DETACH);
 		snprintf(p, sizeof p, "/sys/fs/cgroup%s", cg);
 		rmdir(p);
+		close(lock);
 	}
 	return code;
 }
 
 /* The monitor: a child of a child, in a session of its own, so that it
- * outlives dock and its terminal; it says "ok" once runc runs. */
-int monitor_detach(struct container *c)
+ * outlives dock and its terminal; it says "ok" once runc runs. It holds
+ * LOCK from here on; ours is closed. */
+int monitor_spawn(struct container *c, int lock)
 {
 	int ready[2];
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		close(lock);
 		return -1;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(ready[0]);
@@ -603,13 +598,20 @@ int monitor_detach(struct container *c)
 		dup2(nul, 0);
 		dup2(nul, 1);
 		dup2(nul, 2);
-		_exit(run_monitor(c, false, ready[1]));
+		_exit(run_monitor(c, lock, false, ready[1]));
 	}
 	close(ready[1]);
+	close(lock);
 	waitpid(pid, NULL, 0);
+	return ready[0];
+}
+
+int monitor_ready(const struct container *c, int fd)
+{
 	char ok[2];
-	bool started = read(ready[0], ok, 2) == 2;
-	close(ready[0]);
+	bool started = fd >= 0 && read(fd, ok, 2) == 2;
+	if (fd >= 0)
+		close(fd);
 	if (!started)
 		warnx("the monitor of container %s did not start", c->name);
 	return started ? 0 : -1;
@@ -645,9 +647,6 @@ static int run(int argc, char **argv, struct run_opts *op)
 		warnx("%s", err);
 		return 125;
 	}
-	/* A --rm container's files are gone when it ends: flushing them to
-	 * disk, a tenth of dock run's time, would buy nothing. */
-	store_durable = !o.rm;
 	struct container c = { 0 };
 	if (create(&c, &o, argv[a], err) < 0) {
 		warnx("%s", err);
@@ -661,13 +660,21 @@ static int run(int argc, char **argv, struct run_opts *op)
 	json_object_set_new(c.state, "opts", json_pack("{s:b, s:b}", "tty", o.tty && !o.detach,
 						       "interactive", o.interactive && !o.detach));
 	container_save(&c, err);
+	/* Taken before the store's lock goes: from here on the container is
+	 * running to every other dock (its address, its ports are taken). */
+	int lock = monitor_lock(&c);
 	store_unlock();
+	if (lock < 0) {
+		warnx("container %s: cannot take its monitor.lock", c.name);
+		container_free(&c);
+		return 125;
+	}
 	if (!o.detach) {
-		int code = run_monitor(&c, true, -1);
+		int code = run_monitor(&c, lock, true, -1);
 		container_free(&c);
 		return code;
 	}
-	int rc = monitor_detach(&c) < 0 ? 125 : 0;
+	int rc = monitor_ready(&c, monitor_spawn(&c, lock)) < 0 ? 125 : 0;
 	if (rc == 0)
 		printf("%s\n", c.id);
 	container_free(&c);

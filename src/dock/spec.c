@@ -340,11 +340,9 @@ int spec_write(const struct container *c, const struct run_opts *o, json_t *imag
 				 process, "root", "path", rootfs, "readonly", o->read_only, "hostname",
 				 json_string_value(json_object_get(c->state, "hostname")) ?: c->id, "mounts", mounts,
 				 "linux", linux);
-	char p[700];
-	snprintf(p, sizeof p, "%s/config.json", c->dir);
 	char *s = json_dumps(spec, JSON_INDENT(1));
 	json_decref(spec);
-	int rc = s ? write_file_atomic(p, s, strlen(s), err) : -1;
+	int rc = s ? container_write(c, "config.json", s, err) : -1;
 	free(s);
 	return rc;
 }

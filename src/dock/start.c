@@ -32,7 +32,7 @@ static int own_cgroup(struct container *c, char *err)
 	}
 	char *text = json_dumps(spec, JSON_INDENT(2));
 	json_decref(spec);
-	int rc = text ? write_file_atomic(p, text, strlen(text), err) : -1;
+	int rc = text ? container_write(c, "config.json", text, err) : -1;
 	free(text);
 	if (rc == 0)
 		json_object_set_new(c->state, "cgroup", json_string(mine));
@@ -78,17 +78,16 @@ static int prepare(struct container *c, char *err)
 		net_teardown(c);
 		return -1;
 	}
-	return net_hosts(c, err);
+	/* The node's name servers now, not those of when it was made. */
+	return net_hosts(c, err) < 0 || net_resolv_conf(c, &o, err) < 0 ? -1 : 0;
 }
 
 /* Starts C in the background; ATTACH: in the foreground instead, its output
- * ours and its exit code returned (docker start -a). */
-static int start_one(struct container *c, bool attach)
+ * ours and its exit code returned (docker start -a). READY: where the
+ * monitor's descriptor goes, for monitor_ready, instead of waiting here. */
+static int start_one(struct container *c, bool attach, int *ready)
 {
-	char err[ERRLEN], p[700];
-	const char *st = container_status(c);
-	if (!strcmp(st, "running") || !strcmp(st, "restarting"))
-		return 0; /* as docker start: nothing to do */
+	char err[ERRLEN];
 	bool tty = json_is_true(json_object_get(json_object_get(c->state, "opts"), "tty"));
 	if (tty && !(attach && isatty(0))) {
 		warnx("container %s was run with -t: start it with dock start -a, from a terminal", c->name);
@@ -98,68 +97,146 @@ static int start_one(struct container *c, bool attach)
 		warnx("%s", err);
 		return 125;
 	}
-	int rc = prepare(c, err);
+	/* Read again under the lock: another dock start, or dock rm, may have
+	 * come first. */
+	struct container now;
+	if (container_find(c->id, &now, err) < 0) {
+		store_unlock();
+		warnx("%s", err);
+		return 125;
+	}
+	container_free(c);
+	*c = now;
+	const char *st = container_status(c);
+	if (!strcmp(st, "running") || !strcmp(st, "restarting")) {
+		store_unlock();
+		return 0; /* as docker start: nothing to do */
+	}
+	/* An exited container's monitor may still be tearing down. */
+	container_wait_exit(c, 5000);
+	int lock = monitor_lock(c);
+	int rc = lock < 0 ? -1 : prepare(c, err);
+	if (lock < 0)
+		snprintf(err, ERRLEN, "its monitor has not ended");
 	if (rc == 0) {
+		char p[700];
 		snprintf(p, sizeof p, "%s/stopping", c->dir);
 		unlink(p);
+		/* With its monitor.lock held: running, to every other dock. */
+		json_object_set_new(c->state, "status", json_string("running"));
 		rc = container_save(c, err);
 	}
 	store_unlock();
 	if (rc < 0) {
 		warnx("container %s: %s", c->name, err);
+		if (lock >= 0)
+			close(lock);
 		return 125;
 	}
 	if (attach)
-		return run_monitor(c, true, -1);
-	return monitor_detach(c) < 0 ? 125 : 0;
+		return run_monitor(c, lock, true, -1);
+	int fd = monitor_spawn(c, lock);
+	if (ready) {
+		*ready = fd;
+		return fd < 0 ? 125 : 0;
+	}
+	return monitor_ready(c, fd) < 0 ? 125 : 0;
 }
 
 static int start_named(struct container *c, const char *name, int arg)
 {
 	(void)arg;
-	if (start_one(c, false) != 0)
+	if (start_one(c, false, NULL) != 0)
 		return -1;
 	printf("%s\n", name);
 	return 0;
 }
 
-/* After a boot: the containers whose policy says so. */
+/* After a boot, the containers whose policy says so are started all at
+ * once; then dock waits until each runs. */
+struct boot {
+	struct container *started;
+	int *ready;
+	size_t n;
+	int failed;
+};
+
 static int start_policy(struct container *c, void *arg)
 {
-	int *failed = arg;
+	struct boot *b = arg;
 	if (container_remove_due(c)) {
 		/* container_each frees C again: harmless, json_decref(NULL). */
 		return 0;
 	}
 	const char *restart = json_string_value(json_object_get(c->state, "restart")) ?: "no";
+	const char *saved = json_string_value(json_object_get(c->state, "status")) ?: "";
 	char p[700];
 	snprintf(p, sizeof p, "%s/stopping", c->dir);
 	bool stopped_by_user = access(p, F_OK) == 0;
-	if (strcmp(container_status(c), "exited") ||
-	    !(!strcmp(restart, "always") || (!strcmp(restart, "unless-stopped") && !stopped_by_user)))
+	/* Its monitor gone while it ran: the node went down under it, which
+	 * on-failure counts as a failure, as Docker does. */
+	bool unclean = !strcmp(saved, "running") || !strcmp(saved, "restarting");
+	bool due = !strcmp(restart, "always") || (!strcmp(restart, "unless-stopped") && !stopped_by_user) ||
+		   (!strcmp(restart, "on-failure") && unclean && !stopped_by_user);
+	if (strcmp(container_status(c), "exited") || !due)
 		return 0;
-	if (start_one(c, false) != 0)
-		*failed = 1;
-	else
-		printf("%s (--restart %s)\n", c->name, restart);
+	if (json_is_true(json_object_get(json_object_get(c->state, "opts"), "tty"))) {
+		warnx("container %s was run with -t in the foreground: not started (dock start -a %s)", c->name,
+		      c->name);
+		return 0;
+	}
+	struct container *more = realloc(b->started, (b->n + 1) * sizeof *more);
+	int *fds = realloc(b->ready, (b->n + 1) * sizeof *fds);
+	if (more)
+		b->started = more;
+	if (fds)
+		b->ready = fds;
+	if (!more || !fds) {
+		b->failed = 1;
+		return 0;
+	}
+	if (start_one(c, false, &b->ready[b->n]) != 0) {
+		b->failed = 1;
+		return 0;
+	}
+	/* C is container_each's: it frees its own copy. */
+	b->started[b->n] = *c;
+	b->started[b->n].state = json_incref(c->state);
+	b->n++;
 	return 0;
+}
+
+static int start_boot(void)
+{
+	char err[ERRLEN];
+	if (store_open(err) < 0) {
+		warnx("%s", err);
+		return 1;
+	}
+	container_remains();
+	store_unlock();
+	struct boot b = { 0 };
+	container_each(start_policy, &b);
+	for (size_t i = 0; i < b.n; i++) {
+		struct container *c = &b.started[i];
+		if (monitor_ready(c, b.ready[i]) < 0)
+			b.failed = 1;
+		else
+			printf("%s (--restart %s)\n", c->name,
+			       json_string_value(json_object_get(c->state, "restart")) ?: "");
+		container_free(c);
+	}
+	free(b.started);
+	free(b.ready);
+	return b.failed;
 }
 
 int cmd_start(int argc, char **argv)
 {
 	int a = 1;
 	bool attach = false;
-	if (a < argc && !strcmp(argv[a], "--boot") && argc == 2) {
-		int failed = 0;
-		char err[ERRLEN];
-		if (store_open(err) < 0) {
-			warnx("%s", err);
-			return 1;
-		}
-		store_unlock();
-		container_each(start_policy, &failed);
-		return failed;
-	}
+	if (a < argc && !strcmp(argv[a], "--boot") && argc == 2)
+		return start_boot();
 	if (a < argc && (!strcmp(argv[a], "-a") || !strcmp(argv[a], "--attach"))) {
 		attach = true;
 		a++;
@@ -178,7 +255,7 @@ int cmd_start(int argc, char **argv)
 		warnx("%s", err);
 		return 1;
 	}
-	int rc = start_one(&c, true);
+	int rc = start_one(&c, true, NULL);
 	container_free(&c);
 	return rc;
 }

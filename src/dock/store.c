@@ -93,12 +93,8 @@ static void tmp_name(char *out, size_t len, const char *what)
 	snprintf(out, len, "%s/tmp/%s.%ld.%u", conf.root, what, (long)getpid(), seq++);
 }
 
-bool store_durable = true;
-
 int write_file_atomic(const char *path, const char *data, size_t len, char *err)
 {
-	if (!store_durable)
-		return file_replace(path, data, len, 0600, err, ERRLEN);
 	return file_write_atomic(path, data, len, 0600, (uid_t)-1, (gid_t)-1, err, ERRLEN);
 }
 

@@ -104,6 +104,14 @@ int main(void)
 	CHECK_STR(err, "network-config: no version: 1 or 2");
 	CHECK(nocloud("version: 2\nethernets:\n  eth0:\n    addresses: [10.0.0.300/24]\n") < 0);
 	CHECK_STR(err, "network-config: address: not an IPv4 or IPv6 address: 10.0.0.300/24");
+	CHECK(nocloud("version: 2\nethernets:\n  eth0:\n    addresses: [10.0.0.3/33]\n") < 0);
+	CHECK_STR(err, "network-config: address: not a prefix length: 10.0.0.3/33");
+	CHECK(nocloud("version: 2\nethernets:\n  eth0:\n    addresses: [\"fd00::3/64 x\"]\n") < 0);
+	CHECK_STR(err, "network-config: address: not a prefix length: fd00::3/64 x");
+	CHECK(nocloud("version: 2\nethernets:\n  eth0:\n    addresses: [fd00::3/129]\n") < 0);
+	CHECK_STR(err, "network-config: address: not a prefix length: fd00::3/129");
+	CHECK(nocloud("version: 2\nethernets:\n  \"eth0;reboot\":\n    addresses: [10.0.0.3/24]\n") < 0);
+	CHECK_STR(err, "network-config: address: not a MAC address or interface name: eth0;reboot");
 	CHECK(nocloud("version: 1\nconfig:\n  - type: physical\n    name: eth0\n    subnets:\n"
 		      "      - type: static\n        address: 10.0.0.3\n") < 0);
 	CHECK_STR(err, "network-config: 10.0.0.3: no prefix length or netmask");
