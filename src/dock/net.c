@@ -174,9 +174,14 @@ static bool in_rules(json_t *rules, const char *rule)
 	return false;
 }
 
+struct port_use {
+	const char *rule, *self; /* the container asking, whose old rules do not count */
+};
+
 static int port_taken(struct container *c, void *arg)
 {
-	return in_rules(json_object_get(c->state, "ports"), arg);
+	const struct port_use *u = arg;
+	return strcmp(c->id, u->self) && in_rules(json_object_get(c->state, "ports"), u->rule);
 }
 
 int net_setup(struct container *c, const struct run_opts *o, char *err)
@@ -228,7 +233,7 @@ int net_setup(struct container *c, const struct run_opts *o, char *err)
 			json_decref(rules);
 			return -1;
 		}
-		if (container_each(port_taken, rule) > 0) {
+		if (container_each(port_taken, &(struct port_use){ rule, c->id }) > 0) {
 			snprintf(err, ERRLEN, "-p %s: that port is already published by another container",
 				 o->ports.v[i]);
 			json_decref(rules);

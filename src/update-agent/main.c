@@ -19,6 +19,7 @@
 #include "../lib/conf.h"
 #include "../lib/environ.h"
 #include "../lib/mkdirp.h"
+#include "../lib/msg.h"
 #include "../lib/updatefile.h"
 #include "agent.h"
 
@@ -342,6 +343,7 @@ int main(int argc, char **argv)
 	char *files[8] = { "/usr/lib/berth/update.conf", "/etc/berth/update.conf" };
 	int nfiles = 2, given = 0;
 	const char *sock = "/run/berth/update.sock";
+	msg_program = "update"; /* its HTTP user agent: berth-update/1 */
 	for (int k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--config") && k + 1 < argc && given < 8) {
 			files[given++] = argv[++k];

@@ -25,7 +25,7 @@ bb=$O/build/busybox/dest/bin/busybox
 root=$T/rootfs
 mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/srv"
 cp "$bb" "$root/bin/busybox"
-for a in sh echo cat ls sleep env id pwd dd head grep wget httpd hostname ip tr sed mkdir mount setarch; do ln -s busybox "$root/bin/$a"; done
+for a in sh echo cat ls nc sleep env id pwd dd head grep wget httpd hostname ip tr sed mkdir mount setarch; do ln -s busybox "$root/bin/$a"; done
 printf 'root:x:0:0:root:/root:/bin/sh\nweb:x:1000:1000:web:/srv:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\nweb:x:1000:\n' > "$root/etc/group"
 echo "served by dock" > "$root/srv/index.html"
@@ -42,6 +42,13 @@ cp "$bb" "$T/evil/bin/busybox"
 ln -s busybox "$T/evil/bin/id"
 ln -s /etc "$T/evil/etc"
 oci_layout "$T/evil" "$T/www/evil.tar" evil:1 '{"Cmd":["/bin/id","-u"]}'
+# Two layers, the upper one with OCI whiteouts: a file deleted, a directory
+# made opaque.
+mkdir -p "$T/wh1/etc/gone.d" "$T/wh1/opq" "$T/wh1/keep" "$T/wh2/etc" "$T/wh2/opq" "$T/wh2/keep"
+echo old > "$T/wh1/etc/gone"; echo old > "$T/wh1/etc/gone.d/f"; echo old > "$T/wh1/opq/old"; echo a > "$T/wh1/keep/a"
+: > "$T/wh2/etc/.wh.gone"; : > "$T/wh2/etc/.wh.gone.d"; : > "$T/wh2/opq/.wh..wh..opq"
+echo new > "$T/wh2/opq/new"; echo b > "$T/wh2/keep/b"
+docker_archive "$root" "$T/www/wh.tar" wh:1 '{}' "$T/wh1" "$T/wh2"
 http_serve "$T/www"
 
 # Registries on the host's loopback, plain HTTP and HTTPS (a certificate of its
@@ -60,14 +67,15 @@ skopeo copy -q --dest-tls-verify=false "docker-archive:$T/www/saved.tar" "docker
 img=$T/disk.qcow2
 cp "$IMAGES_DIR/disk.qcow2" "$img"
 # shellcheck disable=SC2046
-wp=$(free_ports 1)
+wp=$(free_ports 2)
+up=$((wp + 1))
 qemu_start -m 512 -smp 2 -drive "file=$img,if=virtio,format=qcow2" \
-	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$wp-:8080" \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$wp-:8080,hostfwd=udp:127.0.0.1:$up-:5353" \
 	-device virtio-net-pci,netdev=n0
 qemu_wait "berth: ready" 90
 
 qemu_run "P=$HTTP_PORT"
-qemu_run 'for f in hello saved user evil; do wget -q -O /tmp/$f.tar http://10.0.2.2:$P/$f.tar || echo "wget $f failed"; done; dock load /tmp/hello.tar; dock load -i /tmp/saved.tar; dock load /tmp/user.tar >/dev/null; dock load /tmp/evil.tar >/dev/null; dock images | sed "s/^/images: /"' 60
+qemu_run 'for f in hello saved user evil wh; do wget -q -O /tmp/$f.tar http://10.0.2.2:$P/$f.tar || echo "wget $f failed"; done; dock load /tmp/hello.tar; dock load -i /tmp/saved.tar; for f in user evil wh; do dock load /tmp/$f.tar >/dev/null; done; dock images | sed "s/^/images: /"' 60
 assert_contains "$QEMU_OUT" "Loaded image: hello:1"
 assert_contains "$QEMU_OUT" "Loaded image: saved:2"
 grep -aq "^images: hello  *1  " "$QEMU_OUT" || fail "dock images does not list hello:1"
@@ -136,7 +144,23 @@ grep -aq "^dup: .*-p 8080:81: that port is already published by another containe
 grep -aq "^dup: .*-p 9090:81: that port is given twice" "$QEMU_OUT" || fail "a port given twice in one run is not refused"
 qemu_run 'dock rm -f web >/dev/null; iptables -t nat -S DOCK | grep -c 8080 | sed "s/^/published: /"' 30
 [ "$(qemu_value published)" = 0 ] || fail "the port is still published after dock rm -f"
-ok "bridge networking: outbound NAT, a published port (once only), --net none"
+# -p .../udp: a datagram sent to the node's port (QEMU's UDP forward)
+# reaches the container.
+qemu_run 'dock run -d --name udp -p 5353:9999/udp hello:1 nc -u -l -p 9999 >/dev/null' 30
+for i in $(seq 20); do
+	python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"udp works\n", ("127.0.0.1", int(sys.argv[1])))' "$up"
+	qemu_run 'echo "udp-got: $(dock logs udp | grep -c "udp works")"' 20
+	[ "$(qemu_value udp-got)" = 0 ] || break
+	sleep 0.5
+done
+[ "$(qemu_value udp-got)" != 0 ] || fail "a datagram to the published port 5353/udp did not reach the container"
+qemu_run 'dock rm -f udp >/dev/null' 30
+ok "bridge networking: outbound NAT, a published port (once only), a UDP port, --net none"
+
+# Whiteouts of an upper layer, through the running container's overlay.
+qemu_run 'dock run --rm wh:1 sh -c "echo wh: \$(ls -A /opq) \$(ls -A /keep) \$(ls -A /etc | grep -c -e gone -e wh)"' 30
+[ "$(qemu_value wh)" = "new a b 0" ] || fail "whiteouts in the running container (opaque, kept, deleted): $(qemu_value wh)"
+ok "OCI whiteouts: a file and a directory deleted, a directory made opaque, in the running container"
 
 # Detached: ps, exec, logs, stop, rm.
 qemu_run 'dock run -d --name sleeper hello:1 sh -c "echo started; exec sleep 300" >/dev/null; sleep 1; dock ps | sed "s/^/ps: /"; dock exec sleeper sh -c "echo inside \$(hostname)" ; dock logs sleeper | sed "s/^/logs: /"' 60
@@ -209,7 +233,7 @@ ok "a unit running dock run: started and stopped with initctl, nothing left"
 # milliseconds (/proc/uptime); and the pull throughput of an image with an
 # 8 MiB layer from the HTTP registry. (BusyBox's shell takes lines of at most
 # 1024 characters: hence two.)
-qemu_run 'lay=$(ls /var/lib/dock/layers | head -1); mkdir -p /tmp/b /tmp/c && cp -a /var/lib/dock/layers/$lay /tmp/b/rootfs && cd /tmp/b && runc spec && sed -i -e "s/\"terminal\": true/\"terminal\": false/" -e "s/\"sh\"/\"echo\", \"first\"/" config.json && cd && dock run --name ref --net none hello:1 echo first >/dev/null && rd=$(dock inspect ref | grep -o "/var/lib/dock/containers/[0-9a-f]*" | head -n 1) && sed "s|$rd/rootfs|/tmp/b/rootfs|" $rd/config.json > /tmp/c/config.json; runc run --bundle /tmp/c check | sed "s/^/ref-says: /"' 60
+qemu_run 'for l in /var/lib/dock/layers/*; do [ -e $l/bin/echo ] && lay=${l##*/}; done; mkdir -p /tmp/b /tmp/c && cp -a /var/lib/dock/layers/$lay /tmp/b/rootfs && cd /tmp/b && runc spec && sed -i -e "s/\"terminal\": true/\"terminal\": false/" -e "s/\"sh\"/\"echo\", \"first\"/" config.json && cd && dock run --name ref --net none hello:1 echo first >/dev/null && rd=$(dock inspect ref | grep -o "/var/lib/dock/containers/[0-9a-f]*" | head -n 1) && sed "s|$rd/rootfs|/tmp/b/rootfs|" $rd/config.json > /tmp/c/config.json; runc run --bundle /tmp/c check | sed "s/^/ref-says: /"' 60
 qemu_run 'ms() { read u _ < /proc/uptime; echo "${u%.*}${u#*.}0"; }; med() { sort -n | sed -n 3p; }; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/b b$i | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/runc-spec-ms: /"; for i in 1 2 3 4 5; do t=$(ms); runc run --bundle /tmp/c c$i | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/runc-ms: /"; for i in 1 2 3 4 5; do t=$(ms); dock run --rm --net none hello:1 echo first | { read -r _; echo $(( $(ms) - t )); cat >/dev/null; }; done | med | sed "s/^/dock-ms: /"; dock rm ref >/dev/null' 180
 r=$(qemu_value runc-ms) d=$(qemu_value dock-ms) rs=$(qemu_value runc-spec-ms)
 [ "$(qemu_value ref-says)" = first ] || fail "runc run of dock's config did not run the container: $(qemu_value ref-says)"

@@ -3,7 +3,8 @@
 #   oci_layout ROOTFS OUT.tar REF CONFIG_JSON   an OCI image layout (one layer)
 #   oci_multiarch ROOTFS OUT.tar REF CONFIG_ARM64 CONFIG_AMD64   one whose REF
 #       is an index of a linux/arm64 and a linux/amd64 image
-#   docker_archive ROOTFS OUT.tar REF CONFIG_JSON   as docker save writes it
+#   docker_archive ROOTFS OUT.tar REF CONFIG_JSON [ROOTFS...]   as docker save
+#       writes it; each further ROOTFS a layer above (whiteouts as .wh. files)
 # CONFIG_JSON is the image config's "config" object, e.g.
 #   '{"Cmd":["/bin/sh","-c","echo hi"],"Env":["A=1"]}'
 # Reproducible: fixed owners and times.
@@ -68,17 +69,23 @@ oci_multiarch() {
 	rm -rf "$_w"
 }
 
-docker_archive() {
-	_root=$1 _out=$2 _ref=$3 _cfg=$4
+docker_archive() { # ROOTFS OUT REF CONFIG [ROOTFS...]: more roots, more layers
+	_out=$2 _ref=$3 _cfg=$4 _first=$1
+	shift 4
 	_w=$(mktemp -d) || return 1
-	mkdir -p "$_w/a/layer1"
-	_oci_tar "$_root" "$_w/a/layer1/layer.tar"
-	_diff=$(_oci_sha "$_w/a/layer1/layer.tar")
-	printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-		"$_cfg" "$_diff" > "$_w/config"
+	_n=0 _diffs= _layers=
+	for _root in "$_first" "$@"; do
+		_n=$((_n + 1))
+		mkdir -p "$_w/a/layer$_n"
+		_oci_tar "$_root" "$_w/a/layer$_n/layer.tar"
+		_diffs="$_diffs${_diffs:+,}\"sha256:$(_oci_sha "$_w/a/layer$_n/layer.tar")\""
+		_layers="$_layers${_layers:+,}\"layer$_n/layer.tar\""
+	done
+	printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+		"$_cfg" "$_diffs" > "$_w/config"
 	_csha=$(_oci_sha "$_w/config")
 	cp "$_w/config" "$_w/a/$_csha.json"
-	printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer1/layer.tar"]}]' "$_csha" "$_ref" > "$_w/a/manifest.json"
+	printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$_csha" "$_ref" "$_layers" > "$_w/a/manifest.json"
 	_oci_tar "$_w/a" "$_out"
 	rm -rf "$_w"
 }

@@ -90,6 +90,38 @@ assert_contains "$T/inspect" "ARCH=amd64"
 assert_not_contains "$T/inspect" "ARCH=arm64"
 ok "pull from docker-registry; missing images, names without a registry and wrong digests refused; a multi-arch index resolved to linux/amd64"
 
+# An interrupted pull: dock killed while a layer downloads, then while it
+# unpacks. Nothing half-made is used: the image is not listed and its layer
+# is not there; the next pull empties tmp/ and gets the image whole.
+mkdir -p "$T/big"
+head -c 48M /dev/urandom > "$T/big/data"
+oci_layout "$T/big" "$T/big.tar" big:1 '{}'
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/big.tar" "docker://127.0.0.1:$port/t/big:1" ||
+	fail "skopeo could not push the big image"
+layers_before=$(ls "$DOCK_ROOT/layers" | wc -l)
+interrupt() { # WHAT PATTERN: kill -9 dock pull once tmp/ holds PATTERN
+	"$dock" pull "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 2000); do
+		[ -n "$(find "$DOCK_ROOT/tmp" -mindepth 1 -maxdepth 1 -name "$2" 2>/dev/null)" ] && break
+		sleep 0.005
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null && fail "the pull ended before it was killed while $1"
+	[ -n "$(ls "$DOCK_ROOT/tmp")" ] || fail "killed while $1, the pull left nothing in tmp/: not interrupted"
+	! "$dock" images | grep -q "/t/big " || fail "killed while $1, the image is listed"
+	[ "$(ls "$DOCK_ROOT/layers" | wc -l)" = "$layers_before" ] || fail "killed while $1, its layer is there"
+	if "$dock" run "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1; then fail "a half-pulled image ran"; fi
+	assert_contains "$T/out" "no such image"
+}
+interrupt "a layer downloads" "pull.*"
+interrupt "a layer unpacks" "layer.*"
+"$dock" pull "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1 || { cat "$T/out"; fail "the pull after the interrupted ones failed"; }
+[ -z "$(ls "$DOCK_ROOT/tmp")" ] || fail "tmp/ is not empty after a whole pull: $(ls "$DOCK_ROOT/tmp")"
+cmp -s "$T/big/data" "$(find "$DOCK_ROOT/layers" -mindepth 2 -maxdepth 2 -name data)" ||
+	fail "the layer pulled after the interrupted ones is not the image's"
+ok "a pull killed while a layer downloads or unpacks leaves nothing used; the next pull completes it"
+
 # Behind a token service, as Docker Hub is: the registry answers 401 with a
 # Bearer challenge, dock asks the realm for a token for the image's scope
 # (anonymously) and pulls with it. The token service is a file served over
