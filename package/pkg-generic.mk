@@ -6,7 +6,10 @@
 #   $(eval $(call berth-package,NAME))
 # A package made from Debian binary packages names them, with their exact
 # versions, in NAME_DEBIAN_BINARY (PKG=VERSION ..., each .deb pinned in NAME.hash),
-# with or without a NAME_SOURCE. NAME_LICENSE is an SPDX expression; a package
+# with or without a NAME_SOURCE. A NAME_SOURCE may also list Debian's packaging
+# of the source, SRCPKG_DEBIANVERSION.debian.tar.*: it is unpacked as debian/
+# and the patches its debian/patches/series lists are applied, in order, before
+# the package's own. NAME_LICENSE is an SPDX expression; a package
 # that bundles several works joins their licenses with AND.
 # Steps: downloaded -> extracted -> configured -> built -> installed, each a stamp
 # in the package's build directory. Each step's output goes to build/logs/NAME.log.
@@ -113,8 +116,13 @@ $$($(2)_STAMP_EXTRACTED): $$($(2)_STAMP_DOWNLOADED) $$(wildcard $$($(2)_PKGDIR)/
 	rm -rf $$($(2)_SRCDIR) $$($(2)_SRCDIR).tmp && mkdir -p $$($(2)_SRCDIR).tmp
 	while read -r f _; do case $$$$f in \
 		*.deb) dpkg-deb -x "$$$$f" $$($(2)_SRCDIR).tmp ;; \
+		*.debian.tar.*) tar -xf "$$$$f" -C $$($(2)_SRCDIR).tmp --no-same-owner ;; \
 		*) tar -xf "$$$$f" -C $$($(2)_SRCDIR).tmp --strip-components=1 --no-same-owner ;; \
 	esac; done < $$<
+	if [ -f $$($(2)_SRCDIR).tmp/debian/patches/series ]; then \
+		sed -e 's/#.*//' -e '/^[[:space:]]*$$$$/d' $$($(2)_SRCDIR).tmp/debian/patches/series | \
+		while read -r p _; do patch -d $$($(2)_SRCDIR).tmp -p1 < $$($(2)_SRCDIR).tmp/debian/patches/$$$$p || exit 1; done; \
+	fi
 	$$(foreach p,$$(sort $$(wildcard $$($(2)_PKGDIR)/*.patch)),patch -d $$($(2)_SRCDIR).tmp -p1 < $$(p) &&) true
 	mv $$($(2)_SRCDIR).tmp $$($(2)_SRCDIR)
 	touch $$@

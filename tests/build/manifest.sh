@@ -2,8 +2,8 @@
 # images/manifest.json records what went in: valid JSON, every package with its
 # version and license (the libraries linked into Berth's programs too), each
 # source file with the sha256 pinned in its .hash file, and the git commit the
-# tree was built from. runc's three Debian binary packages are each listed, as
-# such, with their pins and a license each.
+# tree was built from. runc and etcd list Debian's source and the Go modules'
+# binary packages they were built with, each as such, with its pin.
 . "$TOPDIR/tests/lib/common.sh"
 m=$IMAGES_DIR/manifest.json
 [ -f "$m" ] || fail "no $m"
@@ -44,16 +44,18 @@ assert ca["licenses"] == ["MPL-2.0"], ca
 assert [(s["file"], s["sha256"], s["kind"]) for s in ca["sources"]] == \
     [(f, h, "source") for f, h in pins_of("ca-certificates").items()], ca
 print("ok: ca-certificates", ca["version"], ca["sources"][0]["file"])
-# runc: three Debian binary packages, each with its pin, and a license each.
-runc = pkgs["runc"]
-assert runc["licenses"] == ["Apache-2.0", "LGPL-2.1-only", "LGPL-2.1-or-later"], runc
-assert runc["license"] == " AND ".join(runc["licenses"]), runc
-pins = pins_of("runc")
-assert len(runc["sources"]) == 3 == len(pins), (runc, pins)
-for s in runc["sources"]:
-    assert s["kind"] == "debian-binary" and s["file"].endswith("_amd64.deb"), s
-    assert pins[s["file"]] == s["sha256"], (s, pins)
-    print("ok: runc", s["file"], s["kind"])
+# runc and etcd: Debian's source (orig and packaging) and the Go modules'
+# .debs, each with its pin; the Go compiler likewise.
+for name, nsrc, ndeb in (("runc", 2, 20), ("etcd", 2, 53), ("host-go", 0, 2)):
+    p = pkgs[name]
+    pins = pins_of(name)
+    kinds = [s["kind"] for s in p["sources"]]
+    assert kinds == ["source"] * nsrc + ["debian-binary"] * ndeb, (name, kinds)
+    for s in p["sources"]:
+        assert pins.get(s["file"]) == s["sha256"], (name, s)
+        assert s["kind"] == "source" or s["file"].endswith(".deb"), (name, s)
+    print("ok:", name, p["version"], len(p["sources"]), "files, each its pin")
+assert pkgs["runc"]["sources"][1]["file"].endswith(".debian.tar.xz"), pkgs["runc"]["sources"]
 # Every package's licenses are its license's terms.
 for p in m["packages"]:
     assert p["licenses"] == p["license"].split(" AND "), p
