@@ -198,8 +198,19 @@ static int wait_for(struct ctl *c, const char *name, const char *want)
 	time_t end = c->wait_s ? time(NULL) + c->wait_s : 0;
 	char sk[512], k[512], label[160];
 	ctl_key(c, sk, sizeof sk, "schedule", name, NULL);
+	time_t said = time(NULL) + 2;
 	for (;;) {
 		char *m = get_value(c, sk);
+		if (!m && strcmp(want, "inactive") && said && time(NULL) >= said) {
+			/* Not placed after a moment: the engine's reason, once. */
+			char rk[512];
+			char *why = get_value(c, ctl_key(c, rk, sizeof rk, "reasons", name, NULL));
+			if (why) {
+				msg("unit %s is not placed yet: %s", name, why);
+				said = 0;
+			}
+			free(why);
+		}
 		if (!strcmp(want, "inactive")) {
 			if (!m) {
 				printf("Unit %s inactive\n", name);
@@ -231,8 +242,10 @@ static int wait_for(struct ctl *c, const char *name, const char *want)
 		}
 		free(m);
 		if (end && time(NULL) >= end) {
+			char *still = get_value(c, sk);
 			msg("unit %s is not %s after %d s%s", name, want, c->wait_s,
-				  get_value(c, sk) ? "" : ": no machine can take it (fleetd's log says why)");
+			    still ? "" : ": no machine can take it");
+			free(still);
 			return -1;
 		}
 		usleep(200 * 1000);
@@ -337,12 +350,14 @@ int cmd_destroy(struct ctl *c, int argc, char **argv)
 	}
 	int rc = 0;
 	for (int i = 0; i < argc; i++) {
-		char uk[512], dk[512];
+		char uk[512], dk[512], rk[512];
 		ctl_key(c, uk, sizeof uk, "units", argv[i], NULL);
 		ctl_key(c, dk, sizeof dk, "desired", argv[i], NULL);
-		struct etcd_op ops[] = { { .type = ETCD_OP_DELETE, .key = uk }, { .type = ETCD_OP_DELETE, .key = dk } };
+		ctl_key(c, rk, sizeof rk, "reasons", argv[i], NULL);
+		struct etcd_op ops[] = { { .type = ETCD_OP_DELETE, .key = uk }, { .type = ETCD_OP_DELETE, .key = dk },
+					 { .type = ETCD_OP_DELETE, .key = rk } };
 		int ok;
-		if (etcd_txn(c->etcd, NULL, 0, ops, 2, NULL, 0, &ok, NULL) < 0) {
+		if (etcd_txn(c->etcd, NULL, 0, ops, 3, NULL, 0, &ok, NULL) < 0) {
 			msg("%s", etcd_strerror(c->etcd));
 			rc = 1;
 			continue;

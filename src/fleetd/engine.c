@@ -27,11 +27,14 @@ struct eunit {
 	char assigned[12];       /* what assigned/MACHINE/NAME says */
 	struct strv global_on;   /* global units: "MACHINE=target" where assigned */
 	bool pending;            /* could not be placed: tried again as machines change */
+	bool in_globals;         /* in global_units */
 	char why[256];           /* why not, said once */
 };
 
 static bool leading;
 static void *units;             /* tsearch tree of struct eunit, by name */
+static void *pending_units;     /* the same units, those with pending set */
+static void *global_units;      /* and those global, or assigned as such somewhere */
 static struct strv machines;    /* machine IDs, for global units */
 static struct fleetsched *sched;
 static struct etcd_watch *watch;
@@ -123,6 +126,43 @@ static void unschedule(struct fleetd *f, struct eunit *u, bool write)
 	u->assigned[0] = '\0';
 }
 
+/* Units that could not be placed, and global units, are also kept in trees
+ * of their own, so that trying again, or a machine that joins, costs what
+ * is pending or global, not a walk of every unit. */
+static void track(void **set, struct eunit *u, bool *flag, bool in)
+{
+	if (in && !*flag)
+		tsearch(u, set, by_name);
+	else if (!in && *flag)
+		tdelete(u, set, by_name);
+	*flag = in;
+}
+
+static void set_pending(struct eunit *u, bool pending)
+{
+	track(&pending_units, u, &u->pending, pending);
+}
+
+static void track_global(struct eunit *u)
+{
+	track(&global_units, u, &u->in_globals, u->global_on.n || (u->unit && u->unit->opts.global));
+}
+
+/* Why U is not placed, in reasons/NAME for fleetctl start to say (WHY
+ * NULL: it is placed, or no longer wanted). Written when it changes only. */
+static void set_reason(struct fleetd *f, struct eunit *u, const char *why)
+{
+	if (why ? !strcmp(u->why, why) : !u->why[0])
+		return;
+	char rk[512];
+	struct etcd_op op = { .type = why ? ETCD_OP_PUT : ETCD_OP_DELETE,
+			      .key = key(rk, sizeof rk, f, "reasons", u->name, NULL), .value = why };
+	if (why)
+		msg("engine: %s: not placed: %s", u->name, why);
+	snprintf(u->why, sizeof u->why, "%s", why ? why : "");
+	write_ops(f, &op, 1);
+}
+
 static void reconcile(struct fleetd *f, struct eunit *u);
 
 static void place(struct fleetd *f, struct eunit *u, const char *want)
@@ -130,11 +170,9 @@ static void place(struct fleetd *f, struct eunit *u, const char *want)
 	struct fleetsched_result r = { 0 };
 	int got = fleetsched_place(sched, u->name, &u->unit->opts, &r);
 	if (got != 0) {
-		if (got > 0 && strcmp(u->why, r.reason)) {
-			msg("engine: %s: not placed: %s", u->name, r.reason);
-			snprintf(u->why, sizeof u->why, "%s", r.reason);
-		}
-		u->pending = true;
+		if (got > 0)
+			set_reason(f, u, r.reason);
+		set_pending(u, true);
 		fleetsched_result_free(&r);
 		return;
 	}
@@ -145,7 +183,7 @@ static void place(struct fleetd *f, struct eunit *u, const char *want)
 		struct eunit *o = get(r.unschedule.v[k], false);
 		if (o) {
 			unschedule(f, o, true);
-			o->pending = true;
+			set_pending(o, true);
 		}
 	}
 	fleetsched_result_free(&r);
@@ -159,8 +197,8 @@ static void place(struct fleetd *f, struct eunit *u, const char *want)
 		return;
 	u->machine = strdup(machine);
 	snprintf(u->assigned, sizeof u->assigned, "%s", want);
-	u->pending = false;
-	u->why[0] = '\0';
+	set_pending(u, false);
+	set_reason(f, u, NULL);
 	retry_needed = true;
 	msg("engine: %s: %s on %s", u->name, want, machine);
 }
@@ -191,6 +229,7 @@ static void global_on(struct fleetd *f, struct eunit *u, const char *m, const ch
 	}
 	if (fits)
 		strv_add(&u->global_on, entry);
+	track_global(u);
 }
 
 static void reconcile(struct fleetd *f, struct eunit *u)
@@ -211,7 +250,8 @@ static void reconcile(struct fleetd *f, struct eunit *u)
 	}
 	if (!want) {
 		unschedule(f, u, true);
-		u->pending = false;
+		set_pending(u, false);
+		set_reason(f, u, NULL);
 		return;
 	}
 	if (u->machine) {
@@ -230,7 +270,7 @@ static void reconcile(struct fleetd *f, struct eunit *u)
 }
 
 /* Tries the units that could not be placed (a machine joined, a unit they
- * follow was placed). */
+ * follow was placed): a walk of those only. */
 static struct strv pending_names;
 static void collect_pending(const void *node, VISIT v, int depth)
 {
@@ -243,7 +283,7 @@ static void collect_pending(const void *node, VISIT v, int depth)
 static void retry_pending(struct fleetd *f)
 {
 	strv_clear(&pending_names);
-	twalk(units, collect_pending);
+	twalk(pending_units, collect_pending);
 	for (size_t k = 0; k < pending_names.n && leading; k++) {
 		struct eunit *u = get(pending_names.v[k], false);
 		if (u && u->pending)
@@ -376,7 +416,7 @@ static void collect_global(const void *node, VISIT v, int depth)
 static void each_global(struct fleetd *f, const char *m, bool gone)
 {
 	strv_clear(&global_names);
-	twalk(units, collect_global);
+	twalk(global_units, collect_global);
 	for (size_t k = 0; k < global_names.n && leading; k++) {
 		struct eunit *u = get(global_names.v[k], false);
 		if (!u)
@@ -392,6 +432,7 @@ static void each_global(struct fleetd *f, const char *m, bool gone)
 					free(u->global_on.v[j]);
 					u->global_on.v[j] = u->global_on.v[--u->global_on.n];
 					u->global_on.v[u->global_on.n] = NULL;
+					track_global(u);
 					break;
 				}
 		} else if (u->unit && u->unit->opts.global) {
@@ -427,6 +468,8 @@ static void forget_if_gone(struct eunit *u)
 {
 	if (u->unit || u->desired[0] || u->machine || u->global_on.n)
 		return;
+	set_pending(u, false);
+	track_global(u);
 	tdelete(u, &units, by_name);
 	free_unit(u);
 }
@@ -461,10 +504,16 @@ static void on_key(struct fleetd *f, const char *k, const char *value, size_t le
 		} else {
 			snprintf(u->desired, sizeof u->desired, "%.*s", put ? (int)len : 0, put ? value : "");
 		}
+		track_global(u);
 		if (!initial) {
 			reconcile(f, u);
 			forget_if_gone(u);
 		}
+	} else if (initial && !strcmp(kind, "reasons")) {
+		/* What the last engine said, so that this one clears it. */
+		struct eunit *u = get(rest, true);
+		if (u)
+			snprintf(u->why, sizeof u->why, "%.*s", (int)len, value);
 	} else if (initial && !strcmp(kind, "schedule")) {
 		struct eunit *u = get(rest, true);
 		if (u && !u->machine)
@@ -484,12 +533,22 @@ static void on_key(struct fleetd *f, const char *k, const char *value, size_t le
 			char entry[640];
 			snprintf(entry, sizeof entry, "%s=%.*s", rest, len > 16 ? 16 : (int)len, value);
 			strv_add(&u->global_on, entry);
+			track_global(u);
 		}
 	}
 }
 
+static void no_free(void *p)
+{
+	(void)p; /* pending_units and global_units share units' records */
+}
+
 static void drop_state(void)
 {
+	tdestroy(pending_units, no_free);
+	pending_units = NULL;
+	tdestroy(global_units, no_free);
+	global_units = NULL;
 	tdestroy(units, free_unit);
 	units = NULL;
 	strv_clear(&machines);

@@ -69,6 +69,12 @@ ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:$((base + 11)) member list > "$T/mem
 for m in a b c; do grep -q ", $m, http://127.0.0.1:" "$T/members" || fail "no member $m: $(cat "$T/members")"; done
 ok "three members, each started by berth-etcd from its settings, form one cluster"
 assert_contains "$T/gw.log" "ready to proxy client requests"
+# HEARTBEAT_INTERVAL and ELECTION_TIMEOUT reach etcd, which reports them.
+"$be" --print "$T/a.conf" > "$T/a.args"
+assert_contains "$T/a.args" "--heartbeat-interval=50"
+assert_contains "$T/a.args" "--election-timeout=500"
+grep -q 'heartbeat = 50ms' "$T/a.log" && grep -q 'election = 500ms' "$T/a.log" ||
+	{ grep -i -e heartbeat -e election "$T/a.log" | head -3; fail "etcd does not report a heartbeat of 50 ms and an election timeout of 500 ms"; }
 ctl 127.0.0.1:$((base + 11)) put /berth/test hello >/dev/null || fail "put through member a failed"
 [ "$(ctl 127.0.0.1:$((base + 20)) get /berth/test --print-value-only)" = hello ] ||
 	fail "the gateway did not give what member a wrote"
@@ -96,24 +102,35 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj 
 	-keyout "$T/ca.key" -out "$T/ca.crt" 2>/dev/null || fail "openssl made no CA"
 cert member serverAuth,clientAuth
 cert client clientAuth
+# Two members, t and u, whose peers speak TLS to each other (each checks the
+# other's certificate against PEER_CA); what one takes, the other has.
 tport=$((base + 40))
-printf '%s\n' "NAME=t" "INITIAL_CLUSTER=t=https://127.0.0.1:$((tport + 1))" "CLIENT_PORT=$tport" "DATA_DIR=$T/t" \
-	"ETCD=$(command -v etcd)" "CLIENT_CERT=$T/member.crt" "CLIENT_KEY=$T/member.key" "CLIENT_CA=$T/ca.crt" \
-	"PEER_CERT=$T/member.crt" "PEER_KEY=$T/member.key" "PEER_CA=$T/ca.crt" > "$T/t.conf"
-"$be" "$T/t.conf" >"$T/t.log" 2>&1 &
-on_exit "kill $! 2>/dev/null"
+for m in t u; do
+	p=$tport; [ $m = u ] && p=$((tport + 2))
+	printf '%s\n' "NAME=$m" "INITIAL_CLUSTER=t=https://127.0.0.1:$((tport + 1)),u=https://127.0.0.1:$((tport + 3))" \
+		"CLIENT_PORT=$p" "DATA_DIR=$T/$m" "ETCD=$(command -v etcd)" "CLIENT_CERT=$T/member.crt" \
+		"CLIENT_KEY=$T/member.key" "CLIENT_CA=$T/ca.crt" "PEER_CERT=$T/member.crt" "PEER_KEY=$T/member.key" \
+		"PEER_CA=$T/ca.crt" > "$T/$m.conf"
+	"$be" "$T/$m.conf" >"$T/$m.log" 2>&1 &
+	on_exit "kill $! 2>/dev/null"
+done
 tls() { ETCDCTL_API=3 etcdctl --endpoints="https://127.0.0.1:$tport" --cacert "$T/ca.crt" "$@"; }
-for _ in $(seq 100); do
+for _ in $(seq 150); do
 	tls --cert "$T/client.crt" --key "$T/client.key" endpoint health >/dev/null 2>&1 && break
 	sleep 0.2
 done
 tls --cert "$T/client.crt" --key "$T/client.key" put /berth/tls yes >/dev/null 2>&1 ||
-	{ tail "$T/t.log"; fail "etcdctl with a client certificate cannot put over TLS"; }
+	{ tail "$T/t.log" "$T/u.log"; fail "etcdctl with a client certificate cannot put over TLS"; }
 if tls --dial-timeout=2s get /berth/tls >/dev/null 2>&1; then fail "etcdctl without a client certificate got in"; fi
+tls --cert "$T/client.crt" --key "$T/client.key" member list > "$T/tls-members" 2>&1 || fail "member list over TLS failed"
+[ "$(grep -c "started, [tu], https://127.0.0.1:" "$T/tls-members")" = 2 ] ||
+	{ cat "$T/tls-members"; fail "not two members t and u with https peer URLs"; }
+[ "$(ETCDCTL_API=3 etcdctl --endpoints="https://127.0.0.1:$((tport + 2))" --cacert "$T/ca.crt" --cert "$T/client.crt" \
+	--key "$T/client.key" get /berth/tls --print-value-only)" = yes ] || fail "member u does not have what t took"
 "$be" --print "$T/t.conf" > "$T/t.args"
 assert_contains "$T/t.args" "--peer-client-cert-auth"
 assert_contains "$T/t.args" "--listen-peer-urls=https://127.0.0.1:$((tport + 1))"
-ok "client and peer TLS: in with a client certificate, not without"
+ok "client and peer TLS: two members over TLS; in with a client certificate, not without"
 fc=$O/build/host-bin/fleetctl
 "$fc" --endpoint "https://127.0.0.1:$tport" --ca-file "$T/ca.crt" --cert-file "$T/client.crt" --key-file "$T/client.key" \
 	list-machines > "$T/fc.out" 2>&1 || { cat "$T/fc.out"; fail "fleetctl over TLS with a client certificate failed"; }

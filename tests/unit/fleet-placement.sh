@@ -58,7 +58,9 @@ ok "template instances with Conflicts=web@*.service: one per machine"
 if (cd "$T/units" && fleetctl --block-timeout 4 start web@4.service) > "$T/out" 2>&1; then
 	fail "a fourth conflicting instance was started"
 fi
-assert_contains "$T/out" "web@4.service is not launched after 4 s"
+assert_contains "$T/out" "web@4.service is not launched after 4 s: no machine can take it"
+# ... and why, as the engine put it (reasons/NAME).
+assert_contains "$T/out" "unit web@4.service is not placed yet: no machine fits: Conflicts on 3 machines"
 [ -z "$(where web@4.service)" ] || fail "web@4.service runs"
 # Global: on every machine with role=web (m1, m3).
 sleeper logger.service "Global=true" "MachineMetadata=role=web"
@@ -67,6 +69,44 @@ until_true 10 sh -c "[ \"\$($ctl -s $T/node-m1/init.sock is-active logger.servic
 	fail "the global unit is not active on m1 and m3"
 [ "$(node_ctl m2 is-active logger.service 2>/dev/null)" != active ] || fail "the global unit runs on m2 (role=db)"
 ok "Global with MachineMetadata: on m1 and m3, not m2"
+
+# Replaces: the new unit takes the old one's machine; the old one moves.
+sleeper old.service "MachineID=m1"
+(cd "$T/units" && fleetctl start old.service) >/dev/null || fail "start old.service"
+[ "$(where old.service)" = m1 ] || fail "old.service runs on '$(where old.service)'"
+sleeper new.service "Replaces=old.service" "MachineMetadata=role=web" "MachineMetadata=region=nyc1"
+(cd "$T/units" && fleetctl start new.service) > "$T/out" 2>&1 || { cat "$T/out"; fail "start new.service"; }
+[ "$(where new.service)" = m1 ] || fail "new.service (Replaces=old.service) runs on '$(where new.service)'"
+until_true 10 sh -c "[ \"\$($ctl -s $T/node-m1/init.sock is-active old.service)\" != active ]" ||
+	fail "old.service still runs on m1 beside the unit that replaces it"
+ok "Replaces: the new unit takes the machine, the old one leaves it"
+fleetctl destroy old.service new.service >/dev/null
+
+# The life of a unit: submit leaves it inactive, nowhere; load puts it on a
+# machine without starting it; start launches it; restart stops and starts
+# it (a second process). FLEETCTL_ENDPOINT instead of --endpoint.
+sleeper cycle.service
+(cd "$T/units" && FLEETCTL_ENDPOINT=$ETCD_EPS "$fleetctl_bin" submit cycle.service) > "$T/out" 2>&1 ||
+	{ cat "$T/out"; fail "fleetctl submit with FLEETCTL_ENDPOINT"; }
+[ "$(ETCDCTL_API=3 etcdctl --endpoints="$ETCD_EPS" get --print-value-only /berth/fleet/desired/cycle.service)" = inactive ] ||
+	fail "a submitted unit's desired state is not inactive"
+sleep 1
+[ -z "$(ls "$T"/node-*/units/cycle.service 2>/dev/null)" ] || fail "a unit only submitted is on a machine"
+fleetctl load cycle.service > "$T/out" 2>&1 || { cat "$T/out"; fail "fleetctl load"; }
+assert_contains "$T/out" "Unit cycle.service loaded on "
+[ "$(ls "$T"/node-*/units/cycle.service 2>/dev/null | wc -l)" = 1 ] || fail "a loaded unit is not on one machine"
+[ -z "$(where cycle.service)" ] || fail "a loaded unit runs"
+[ ! -s "$T/starts/cycle.service" ] || fail "a loaded unit was started"
+fleetctl start cycle.service > "$T/out" 2>&1 || { cat "$T/out"; fail "fleetctl start cycle.service"; }
+assert_contains "$T/out" "Unit cycle.service launched on "
+fleetctl restart cycle.service > "$T/out" 2>&1 || { cat "$T/out"; fail "fleetctl restart"; }
+assert_contains "$T/out" "Unit cycle.service loaded on "
+assert_contains "$T/out" "Unit cycle.service launched on "
+until_true 10 sh -c "[ \"\$(wc -l < $T/starts/cycle.service)\" = 2 ]" ||
+	fail "restart did not start cycle.service a second time: $(wc -l < "$T/starts/cycle.service") starts"
+[ -n "$(where cycle.service)" ] || fail "cycle.service does not run after restart"
+fleetctl destroy cycle.service >/dev/null
+ok "submit (inactive), load (there, not started), start, restart (a new process); FLEETCTL_ENDPOINT"
 
 # Bad units are refused at submit, naming the line.
 printf '[Service]\nExecStart=/bin/true\n[X-Fleet]\nMachineFoo=1\n' > "$T/units/bad.service"
