@@ -9,7 +9,8 @@
 # with or without a NAME_SOURCE. A NAME_SOURCE may also list Debian's packaging
 # of the source, SRCPKG_DEBIANVERSION.debian.tar.*: it is unpacked as debian/
 # and the patches its debian/patches/series lists are applied, in order, before
-# the package's own. NAME_LICENSE is an SPDX expression; a package
+# the package's own, but those named in NAME_DEBIAN_PATCHES_SKIP (Debian's
+# packaging ones, say, which only its own build wants). NAME_LICENSE is an SPDX expression; a package
 # that bundles several works joins their licenses with AND.
 # Steps: downloaded -> extracted -> configured -> built -> installed, each a stamp
 # in the package's build directory. Each step's output goes to build/logs/NAME.log.
@@ -121,7 +122,8 @@ $$($(2)_STAMP_EXTRACTED): $$($(2)_STAMP_DOWNLOADED) $$(wildcard $$($(2)_PKGDIR)/
 	esac; done < $$<
 	if [ -f $$($(2)_SRCDIR).tmp/debian/patches/series ]; then \
 		sed -e 's/#.*//' -e '/^[[:space:]]*$$$$/d' $$($(2)_SRCDIR).tmp/debian/patches/series | \
-		while read -r p _; do patch -d $$($(2)_SRCDIR).tmp -p1 < $$($(2)_SRCDIR).tmp/debian/patches/$$$$p || exit 1; done; \
+		while read -r p _; do case ' $$($(2)_DEBIAN_PATCHES_SKIP) ' in *" $$$$p "*) continue ;; esac; \
+			patch -d $$($(2)_SRCDIR).tmp -p1 < $$($(2)_SRCDIR).tmp/debian/patches/$$$$p || exit 1; done; \
 	fi
 	$$(foreach p,$$(sort $$(wildcard $$($(2)_PKGDIR)/*.patch)),patch -d $$($(2)_SRCDIR).tmp -p1 < $$(p) &&) true
 	mv $$($(2)_SRCDIR).tmp $$($(2)_SRCDIR)

@@ -3,9 +3,17 @@
 # root filesystem. HTTP and HTTPS only, TLS by Mbed TLS; the image ships the CA
 # bundle it names.
 CURL_VERSION := 7.88.1
-CURL_SOURCE := curl-$(CURL_VERSION).tar.gz
+CURL_SOURCE := curl-$(CURL_VERSION).tar.gz curl_7.88.1-10+deb12u15.debian.tar.xz
 CURL_SITE := https://curl.se/download
 CURL_DEBIAN := curl
+# Debian 12's security fixes (its patch series, CVE-2023-27533 to CVE-2026-7168),
+# without Debian's packaging patches: they change configure.ac, Makefile.am or
+# ltmain.sh for Debian's own builds (and its GnuTLS and NSS flavours), which
+# the release's generated configure does not need.
+CURL_DEBIAN_PATCHES_SKIP := 04_workaround_as_needed_bug.patch 08_enable-zsh.patch \
+	build-Divide-mit-krb5-gssapi-link-flags-between-LDFLAGS-a.patch 11_omit-directories-from-config.patch \
+	Remove-curl-s-LDFLAGS-from-curl-config-static-libs.patch Use-OpenLDAP-specific-functionality.patch \
+	90_gnutls.patch 99_nss.patch
 CURL_LICENSE := curl
 # The kernel's headers: its configure looks for linux/tcp.h (TCP keepalive and
 # Fast Open options), and must find it whatever was built before.

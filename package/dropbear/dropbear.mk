@@ -5,7 +5,7 @@
 # STATE) and runs the server on port 22. Its "sftp" subsystem is OpenSSH's
 # sftp-server (package/openssh).
 DROPBEAR_VERSION := 2022.83
-DROPBEAR_SOURCE := dropbear-$(DROPBEAR_VERSION).tar.bz2
+DROPBEAR_SOURCE := dropbear-$(DROPBEAR_VERSION).tar.bz2 dropbear_2022.83-1+deb12u3.debian.tar.xz
 DROPBEAR_SITE := https://matt.ucc.asn.au/dropbear/releases
 DROPBEAR_DEBIAN := dropbear
 # Dropbear is MIT; its bundled libtomcrypt and libtommath are public domain
@@ -13,12 +13,10 @@ DROPBEAR_DEBIAN := dropbear
 DROPBEAR_LICENSE := MIT AND Unlicense AND BSD-2-Clause
 DROPBEAR_DEPENDENCIES := musl
 DROPBEAR_INPUTS = $(DROPBEAR_PKGDIR)/dropbear.service $(DROPBEAR_PKGDIR)/ssh-host-keys
-# The patches are Debian 12's security fixes to the server (debian/patches of
-# its dropbear 2022.83-1+deb12u3, as they are there but for their Bug-Debian
-# lines, left out): strict key exchange
-# against the Terrapin attack (CVE-2023-48795) and the keep-alive regression
-# fix that goes with it. Debian's other fixes (CVE-2025-47203, multihop path
-# lengths) are to the client, which is not built.
+# Debian 12's patch series of dropbear 2022.83-1+deb12u3 is applied: strict key
+# exchange against the Terrapin attack (CVE-2023-48795) and the keep-alive
+# regression fix that goes with it, for the server; its other patches are to
+# the client (CVE-2025-47203), which is not built, and to tests.
 DROPBEAR_CONF_OPTS := --host=x86_64-linux-musl --prefix=/usr --enable-static \
 	--disable-zlib --disable-pam --disable-syslog --disable-lastlog --disable-utmp \
 	--disable-utmpx --disable-wtmp --disable-wtmpx --disable-pututline --disable-pututxline

@@ -3,7 +3,7 @@
 # sysroot only (the library, not bsdtar, bsdcpio or bsdcat); nothing goes into
 # the root filesystem.
 LIBARCHIVE_VERSION := 3.6.2
-LIBARCHIVE_SOURCE := libarchive-$(LIBARCHIVE_VERSION).tar.xz
+LIBARCHIVE_SOURCE := libarchive-$(LIBARCHIVE_VERSION).tar.xz libarchive_3.6.2-1+deb12u5.debian.tar.xz
 LIBARCHIVE_SITE := https://www.libarchive.org/downloads
 LIBARCHIVE_DEBIAN := libarchive
 # Most of it is BSD-2-Clause (COPYING); a few files are not and are linked only
@@ -12,14 +12,11 @@ LIBARCHIVE_DEBIAN := libarchive
 # OpenSSL or Apache-2.0.
 LIBARCHIVE_LICENSE := BSD-2-Clause
 LIBARCHIVE_DEPENDENCIES := musl zlib
-# The patches are Debian 12's security fixes (debian/patches of its
-# libarchive 3.6.2-1+deb12u5, as they are there but for an author's e-mail
-# address, left out) to the code a program that reads tar.gz layers links:
-# reading (CVE-2025-5918: skipping past the end of input, with the lseek change
-# it builds on) and the tar reader (CVE-2026-15028: a read past a header's
-# number field). Debian's other fixes are to formats and writers dock does not
-# register (RAR, RAR5, ISO 9660, WARC, pax and zip writers): a program that
-# registers those should take them too. Their test changes are not built.
+# Debian 12's patch series of libarchive 3.6.2-1+deb12u5 is applied: its
+# security fixes, among them those to what dock links (reading, CVE-2025-5918;
+# the tar reader, CVE-2026-15028), and those to formats dock does not register.
+# Those that change Makefile.am or configure.ac (for their tests) change
+# nothing here: maintainer mode is off, so the release's generated files stay.
 # gzip through zlib, and nothing else optional: no bzip2, xz/lzma, zstd, lz4,
 # lzo, libb2 (its own BLAKE2 is used), no crypto library (OpenSSL, Nettle, Mbed
 # TLS: digests for mtree and xar, zip encryption), no XML library (xar), no

@@ -2,7 +2,9 @@
 # checking the signature of an update manifest. Static, into the sysroot only,
 # for Berth's programs to link; nothing goes into the root filesystem.
 LIBSODIUM_VERSION := 1.0.18
-LIBSODIUM_SOURCE := libsodium-$(LIBSODIUM_VERSION).tar.gz
+# With Debian 12's patch (CVE-2025-69277: crypto_core_ed25519_is_valid_point
+# accepted points outside the main subgroup).
+LIBSODIUM_SOURCE := libsodium-$(LIBSODIUM_VERSION).tar.gz libsodium_1.0.18-1+deb12u1.debian.tar.xz
 LIBSODIUM_SITE := https://download.libsodium.org/libsodium/releases
 LIBSODIUM_DEBIAN := libsodium
 LIBSODIUM_LICENSE := ISC

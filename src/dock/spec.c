@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,12 @@ static const char *const caps[] = {
 	"CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
 	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", NULL,
 };
+/* Docker's masked paths (moby's oci/defaults.go, with /proc/interrupts since
+ * 28.0.4); and each CPU's thermal_throttle, which Docker adds as it finds them. */
 static const char *const masked[] = {
-	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware", "/sys/devices/virtual/powercap", NULL,
+	"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap", NULL,
 };
 static const char *const readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
@@ -333,9 +336,21 @@ int spec_write(const struct container *c, const struct run_opts *o, json_t *imag
 						 : json_pack("{s:s}", "type", "network"));
 	char cg[600];
 	snprintf(cg, sizeof cg, "%s/ctr", json_string_value(json_object_get(c->state, "cgroup")));
+	json_t *masks = strings(masked);
+	glob_t cpus;
+	if (glob("/sys/devices/system/cpu/cpu[0-9]*/thermal_throttle", GLOB_NOSORT, NULL, &cpus) == 0) {
+		for (size_t k = 0; k < cpus.gl_pathc; k++)
+			json_array_append_new(masks, json_string(cpus.gl_pathv[k]));
+		globfree(&cpus);
+	}
+	/* With a network namespace of its own, Docker's sysctls: any port and
+	 * ping for every user (the namespace is the container's alone). */
+	json_t *sysctl = strcmp(o->net, "host") ? json_pack("{s:s, s:s}", "net.ipv4.ip_unprivileged_port_start", "0",
+							   "net.ipv4.ping_group_range", "0 2147483647")
+						: json_object();
 	json_t *linux = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "resources", res, "cgroupsPath", cg,
-				  "namespaces", nss, "maskedPaths", strings(masked), "readonlyPaths",
-				  strings(readonly), "seccomp", seccomp_default(), "sysctl", json_object());
+				  "namespaces", nss, "maskedPaths", masks, "readonlyPaths",
+				  strings(readonly), "seccomp", seccomp_default(), "sysctl", sysctl);
 	json_t *spec = json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:o}", "ociVersion", "1.0.2", "process",
 				 process, "root", "path", rootfs, "readonly", o->read_only, "hostname",
 				 json_string_value(json_object_get(c->state, "hostname")) ?: c->id, "mounts", mounts,

@@ -26,6 +26,23 @@ root=$T/rootfs
 mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/srv"
 cp "$bb" "$root/bin/busybox"
 for a in sh echo cat ls nc sleep env id pwd dd head grep wget httpd hostname ip tr sed mkdir mount setarch; do ln -s busybox "$root/bin/$a"; done
+# sc N...: makes system call N (no arguments) and says how it went.
+cat > "$T/sc.c" <<'EOT'
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		long r = syscall(atol(argv[i]), 0, 0, 0, 0, 0, 0);
+		printf("sc %s: %s\n", argv[i], r < 0 ? strerror(errno) : "ok");
+	}
+	return 0;
+}
+EOT
+"$O/build/host/bin/x86_64-berth-linux-musl-gcc" -static -Os -o "$root/bin/sc" "$T/sc.c" || fail "cannot build the test's sc"
 printf 'root:x:0:0:root:/root:/bin/sh\nweb:x:1000:1000:web:/srv:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\nweb:x:1000:\n' > "$root/etc/group"
 echo "served by dock" > "$root/srv/index.html"
@@ -112,7 +129,15 @@ assert_contains "$QEMU_OUT" "mount-refused"
 grep -aq "^ctr-linux32-ALLOWED" "$QEMU_OUT" || fail "personality(PER_LINUX32), which Docker's profile allows, is refused"
 grep -aq "^ctr-norandom-REFUSED" "$QEMU_OUT" && ! grep -aq "^ctr-norandom-ALLOWED" "$QEMU_OUT" ||
 	fail "personality(ADDR_NO_RANDOMIZE), which Docker's profile refuses, is allowed"
-ok "run options, capabilities and seccomp"
+# As in Docker 25 and later: io_uring_setup (425) refused by the filter, a
+# plain call (getpid, 39) not; /proc/interrupts masked; Docker's sysctls.
+qemu_run 'dock run --rm hello:1 sh -c "sc 425 39 | sed s/^/ctr-/; echo ctr-ports: \$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start) \$(cat /proc/sys/net/ipv4/ping_group_range); echo ctr-irq: \$(grep -c . /proc/interrupts)"; echo "node-irq: $(grep -c . /proc/interrupts)"' 60
+grep -aq "^ctr-sc 425: Operation not permitted" "$QEMU_OUT" || fail "io_uring_setup is not refused by the filter: $(qemu_value "ctr-sc 425")"
+grep -aq "^ctr-sc 39: ok" "$QEMU_OUT" || fail "getpid is refused"
+[ "$(qemu_value ctr-ports | tr -s ' \t' ' ')" = "0 0 2147483647" ] || fail "Docker's sysctls: $(qemu_value ctr-ports)"
+[ "$(qemu_value ctr-irq)" = 0 ] && [ "$(qemu_value node-irq)" -gt 0 ] ||
+	fail "/proc/interrupts is not masked: $(qemu_value ctr-irq) lines, $(qemu_value node-irq) on the node"
+ok "run options, capabilities and seccomp (Docker 25's: no io_uring), masked paths, sysctls"
 
 # Pulls: plain HTTP from a registry dock.conf calls insecure; HTTPS refused
 # without the registry's CA, accepted with it in certs.d; the pulled images run.
@@ -200,11 +225,15 @@ grep -aq "^killed: .*Exited (137)" "$QEMU_OUT" || fail "dock kill did not end th
 grep -aq "^follow: one" "$QEMU_OUT" && grep -aq "^follow: two" "$QEMU_OUT" && [ "$(qemu_value follow-end)" = 1 ] ||
 	fail "dock logs -f did not follow the container to its end"
 ok "volumes (rw, ro), --net host, DNS, the image's User, masked and read-only paths, dock kill, dock logs -f"
-qemu_run 'dock run -d --restart on-failure:2 --name flaky hello:1 sh -c "echo attempt; exit 1" >/dev/null; sleep 5; dock logs flaky | grep -c attempt | sed "s/^/attempts: /"; dock inspect flaky | grep -o "\"restart_count\": [0-9]*" | sed "s/^/restarts: /"; dock rm flaky' 60
+qemu_run 'dock run -d --restart on-failure:2 --name flaky hello:1 sh -c "echo attempt; exit 1" >/dev/null; dock run -d --restart always --name ever hello:1 sh -c "echo round; exit 0" >/dev/null; sleep 5; dock logs flaky | grep -c attempt | sed "s/^/attempts: /"; dock inspect flaky | grep -o "\"restart_count\": [0-9]*" | sed "s/^/restarts: /"; dock rm flaky; dock stop -t 1 ever >/dev/null; n=$(dock logs ever | grep -c round); sleep 2; echo "rounds: $n $(dock logs ever | grep -c round) $(dock ps -a | grep " ever$" | grep -c Exited)"; dock rm ever' 60
 [ "$(qemu_value attempts)" = 3 ] || fail "--restart on-failure:2 ran it $(qemu_value attempts) times, not 3"
+# always: a container that ends with 0 runs again, until dock stop.
+set -- $(qemu_value rounds)
+[ "${1:-0}" -ge 3 ] && [ "${2:-}" = "$1" ] && [ "${3:-}" = 1 ] ||
+	fail "--restart always: $1 runs in 5 s (3 or more), $2 after dock stop (the same), exited $3"
 qemu_run 'dock run -it --rm hello:1 sh -c "ls -l /proc/self/fd/0 | sed \"s/.*-> /stdin-is: /\""' 60
 grep -aq "^stdin-is: /dev/pts/0" "$QEMU_OUT" || fail "dock run -it gave no pseudo-terminal"
-ok "--restart on-failure:N, -it"
+ok "--restart on-failure:N and always (until dock stop), -it"
 
 # Limits: memory (OOM kill), pids, cpus in the container's cgroup.
 qemu_run 'dock run --name hog --memory 16m hello:1 dd if=/dev/zero of=/dev/null bs=64M count=1; echo "hog: $?"; dock ps -a | sed "s/^/psa: /"' 60

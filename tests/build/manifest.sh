@@ -18,16 +18,20 @@ for name in ("musl", "busybox", "linux", "linux-headers", "libsodium", "jansson"
              "zlib", "libarchive"):
     assert name in pkgs, "missing package " + name
     assert pkgs[name]["version"] and pkgs[name]["license"], name
-for name in ("musl", "busybox", "linux", "libsodium", "jansson", "mbedtls", "curl", "zlib", "libarchive"):
+for name in ("musl", "busybox", "linux", "libsodium", "jansson", "mbedtls", "curl", "zlib", "libarchive",
+             "dropbear"):
     src = pkgs[name]["sources"]
-    assert len(src) == 1, (name, src)
+    # Upstream's file (or Debian's orig), then Debian's packaging if its
+    # patches are applied.
+    assert len(src) == 1 or all(x["file"].endswith(".debian.tar.xz") for x in src[1:]), (name, src)
     pins = {}
     for line in open(f"{top}/package/{name}/{name}.hash"):
         f = line.split()
         if len(f) == 3 and f[0] == "sha256":
             pins[f[2]] = f[1]
-    assert pins.get(src[0]["file"]) == src[0]["sha256"], (name, src[0], pins)
-    assert src[0]["kind"] == "source", (name, src[0])
+    for x in src:
+        assert pins.get(x["file"]) == x["sha256"], (name, x, pins)
+        assert x["kind"] == "source", (name, x)
     print("ok:", name, pkgs[name]["version"], src[0]["file"])
 
 def pins_of(name):

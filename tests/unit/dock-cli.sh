@@ -77,9 +77,33 @@ if "$dock" pull "127.0.0.1:$port/t/nothere:1" > "$T/out" 2>&1; then fail "a miss
 assert_contains "$T/out" "manifests/1: not found on 127.0.0.1:$port"
 if "$dock" pull "hello" > "$T/out" 2>&1; then fail "a name without a registry pulled"; fi
 assert_contains "$T/out" "names no registry and dock.conf sets no DEFAULT_REGISTRY"
-# A digest that is not the manifest's.
+# A digest the registry does not have.
 if "$dock" pull "127.0.0.1:$port/t/hello@sha256:0000000000000000000000000000000000000000000000000000000000000000" \
 	> "$T/out" 2>&1; then fail "a wrong digest pulled"; fi
+assert_contains "$T/out" "not found on 127.0.0.1:$port"
+# A registry that serves a layer other than its digest says: refused, and
+# nothing of it kept.
+mkdir -p "$T/root3/etc"
+echo "a layer of its own" > "$T/root3/etc/motd"
+oci_layout "$T/root3" "$T/tampered.tar" tampered:1 '{"Cmd":["/bin/true"]}'
+skopeo copy -q --dest-tls-verify=false "oci-archive:$T/tampered.tar" "docker://127.0.0.1:$port/t/tampered:1" ||
+	fail "skopeo could not push"
+lsha=$(python3 - "$T/tampered.tar" <<'PY'
+import json, sys, tarfile
+t = tarfile.open(sys.argv[1])
+blob = lambda d: t.extractfile("./blobs/sha256/" + d[7:]).read()
+index = json.loads(t.extractfile("./index.json").read())
+print(json.loads(blob(index["manifests"][0]["digest"]))["layers"][0]["digest"][7:])
+PY
+)
+data=$(find "$T/reg/data" -path "*/blobs/sha256/*/$lsha/data")
+[ -f "$data" ] || fail "the layer's blob is not in the registry's storage"
+printf 'X' | dd of="$data" bs=1 seek=50 conv=notrunc 2>/dev/null
+if "$dock" pull "127.0.0.1:$port/t/tampered:1" > "$T/out" 2>&1; then fail "a tampered layer was pulled"; fi
+assert_contains "$T/out" "the content's digest is sha256:"
+assert_contains "$T/out" ", not sha256:$lsha"
+[ ! -e "$DOCK_ROOT/blobs/sha256/$lsha" ] || fail "the tampered layer was kept"
+! "$dock" images | grep -q "/t/tampered " || fail "the tampered image is listed"
 # A multi-arch index (arm64 listed first): the linux/amd64 image is pulled.
 oci_multiarch "$T/root" "$T/multi.tar" multi:1 '{"Env":["ARCH=arm64"]}' '{"Env":["ARCH=amd64"]}'
 skopeo copy -q --all --dest-tls-verify=false "oci-archive:$T/multi.tar" "docker://127.0.0.1:$port/t/multi:1" ||
