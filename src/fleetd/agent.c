@@ -302,7 +302,22 @@ int agent_poll(struct fleetd *f, int timeout_ms)
 	return r == 0 ? 0 : -1;
 }
 
-/* init's "list" answers NAME ACTIVE SUB DESCRIPTION, a unit a line. */
+/* init's "list" answers NAME ACTIVE SUB DESCRIPTION, a unit a line: its
+ * lines, sorted by name, so that each unit's is found by a binary search. */
+static int line_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t nx = strcspn(x, " \n"), ny = strcspn(y, " \n");
+	int c = strncmp(x, y, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+static const char *line_of(char **lines, size_t n, const char *name)
+{
+	char **hit = bsearch(&name, lines, n, sizeof *lines, line_cmp);
+	return hit ? *hit : NULL;
+}
+
 void agent_publish(struct fleetd *f)
 {
 	if (!nunits || !f->lease)
@@ -314,6 +329,18 @@ void agent_publish(struct fleetd *f)
 		free(l.text);
 		return;
 	}
+	size_t nlines = 0, cap = 0;
+	char **lines = NULL;
+	for (char *p = l.text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (nlines == cap) {
+			char **more = realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *lines);
+			if (!more)
+				break;
+			lines = more;
+		}
+		lines[nlines++] = p;
+	}
+	qsort(lines, nlines, sizeof *lines, line_cmp);
 	for (size_t i = 0; i < nunits;) {
 		struct managed *m = &units[i];
 		key(k, sizeof k, f, "state", f->machine_id, m->name);
@@ -327,13 +354,11 @@ void agent_publish(struct fleetd *f)
 			continue;
 		}
 		char active[32] = "inactive", sub[32] = "dead", load[16] = "not-found";
-		size_t nl = strlen(m->name);
-		for (char *p = l.text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-			if (!strncmp(p, m->name, nl) && p[nl] == ' ') {
-				sscanf(p + nl, " %31s %31s", active, sub);
-				snprintf(load, sizeof load, "loaded");
-				break;
-			}
+		const char *line = line_of(lines, nlines, m->name);
+		if (line) {
+			sscanf(line + strlen(m->name), " %31s %31s", active, sub);
+			snprintf(load, sizeof load, "loaded");
+		}
 		char state[512];
 		snprintf(state, sizeof state,
 			 "{\"load\":\"%s\",\"active\":\"%s\",\"sub\":\"%s\",\"machine\":\"%s\",\"target\":\"%s\"}", load,
@@ -346,5 +371,6 @@ void agent_publish(struct fleetd *f)
 		}
 		i++;
 	}
+	free(lines);
 	free(l.text);
 }
