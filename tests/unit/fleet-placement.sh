@@ -200,3 +200,22 @@ until_true 10 sh -c "[ \"\$($ctl -s $T/node-m3/init.sock is-active ssd.service)\
 	fail "ssd.service still runs on m3"
 [ "$(cat "$T/starts/spread3.service" | wc -l)" = 1 ] || fail "m3's other units were restarted"
 ok "a unit that no longer fits its machine's metadata moves; the machine's other units stay"
+
+# --request-timeout: an endpoint that takes the connection and never answers
+# is given up after that long, and named.
+mute=$(free_ports 1)
+python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); held = []
+while True: held.append(s.accept()[0])' "$mute" &
+on_exit "kill $! 2>/dev/null"
+until_true 5 python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])))' "$mute" ||
+	fail "the mute server did not start"
+start=$(date +%s)
+if "$fleetctl_bin" --endpoint "http://127.0.0.1:$mute" --request-timeout 1 list-machines > "$T/out" 2>&1; then
+	fail "fleetctl got an answer from a server that gives none"
+fi
+[ $(( $(date +%s) - start )) -le 4 ] || fail "fleetctl --request-timeout 1 took $(( $(date +%s) - start )) s"
+assert_contains "$T/out" "fleetctl: http://127.0.0.1:$mute/v3/kv/range: "
+assert_contains "$T/out" "timed out"
+ok "--request-timeout: a mute endpoint is given up after it, and named"
