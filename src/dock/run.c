@@ -190,6 +190,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		warnx("--rm and --restart %s conflict", o->restart);
 		return -1;
 	}
+	if (o->detach && o->tty) {
+		/* Docker keeps the terminal for a later attach, which dock has not. */
+		warnx("-t with -d: a detached container has no terminal in dock (no dock attach); "
+		      "leave out -t, or run it in the foreground");
+		return -1;
+	}
 	if (o->ports.n && strcmp(o->net, "bridge")) {
 		warnx("-p needs --net bridge");
 		return -1;

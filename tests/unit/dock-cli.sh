@@ -218,6 +218,7 @@ badrun "--net foo: host, bridge or none" --net foo hello:1
 badrun "-p needs --net bridge" --net none -p 80:80 hello:1
 badrun "--cpus x: a number of CPUs" --cpus x hello:1
 badrun "--restart sometimes: no, on-failure" --restart sometimes hello:1
+badrun "-t with -d: a detached container has no terminal in dock" -dit hello:1
 badrun "no such image: nothere:1" nothere:1
 printf 'A=1\n=2\n' > "$T/bad.env"
 badrun "$T/bad.env:2: a variable name is missing" --env-file "$T/bad.env" hello:1
