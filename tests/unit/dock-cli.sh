@@ -123,23 +123,25 @@ oci_layout "$T/big" "$T/big.tar" big:1 '{}'
 skopeo copy -q --dest-tls-verify=false "oci-archive:$T/big.tar" "docker://127.0.0.1:$port/t/big:1" ||
 	fail "skopeo could not push the big image"
 layers_before=$(ls "$DOCK_ROOT/layers" | wc -l)
-interrupt() { # WHAT PATTERN: kill -9 dock pull once tmp/ holds PATTERN
+interrupt() { # WHAT FIND-TESTS...: kill -9 dock pull once tmp/ holds what they find
+	what=$1; shift
 	"$dock" pull "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1 &
 	pid=$!
 	for _ in $(seq 2000); do
-		[ -n "$(find "$DOCK_ROOT/tmp" -mindepth 1 -maxdepth 1 -name "$2" 2>/dev/null)" ] && break
+		[ -n "$(find "$DOCK_ROOT/tmp" -mindepth 1 -maxdepth 1 "$@" 2>/dev/null)" ] && break
 		sleep 0.005
 	done
 	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null && fail "the pull ended before it was killed while $1"
-	[ -n "$(ls "$DOCK_ROOT/tmp")" ] || fail "killed while $1, the pull left nothing in tmp/: not interrupted"
-	! "$dock" images | grep -q "/t/big " || fail "killed while $1, the image is listed"
-	[ "$(ls "$DOCK_ROOT/layers" | wc -l)" = "$layers_before" ] || fail "killed while $1, its layer is there"
+	wait "$pid" 2>/dev/null && fail "the pull ended before it was killed while $what"
+	[ -n "$(ls "$DOCK_ROOT/tmp")" ] || fail "killed while $what, the pull left nothing in tmp/: not interrupted"
+	! "$dock" images | grep -q "/t/big " || fail "killed while $what, the image is listed"
+	[ "$(ls "$DOCK_ROOT/layers" | wc -l)" = "$layers_before" ] || fail "killed while $what, its layer is there"
 	if "$dock" run "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1; then fail "a half-pulled image ran"; fi
 	assert_contains "$T/out" "no such image"
 }
-interrupt "a layer downloads" "pull.*"
-interrupt "a layer unpacks" "layer.*"
+# (the layer's download, not the config's, which goes the same way first)
+interrupt "a layer downloads" -name "pull.*" -size +1M
+interrupt "a layer unpacks" -name "layer.*"
 "$dock" pull "127.0.0.1:$port/t/big:1" > "$T/out" 2>&1 || { cat "$T/out"; fail "the pull after the interrupted ones failed"; }
 [ -z "$(ls "$DOCK_ROOT/tmp")" ] || fail "tmp/ is not empty after a whole pull: $(ls "$DOCK_ROOT/tmp")"
 cmp -s "$T/big/data" "$(find "$DOCK_ROOT/layers" -mindepth 2 -maxdepth 2 -name data)" ||
@@ -178,6 +180,46 @@ assert_contains "$T/http.log" "GET /token?service=berth-registry&scope=repositor
 if "$dock" pull "127.0.0.1:$tport/t/other:1" > "$T/out" 2>&1; then fail "a pull the token does not allow worked"; fi
 assert_contains "$T/out" "127.0.0.1:$tport"
 ok "pull with an anonymous Bearer token from the registry's token service"
+
+# A token service that wants credentials (as Docker Hub's does for private
+# images): dock sends the auth file's to the realm, not to the registry.
+tokport=$(free_ports 1)
+python3 - "$tokport" "$T/www/token" "$(printf 'berth:tok3n' | base64)" > "$T/tok.log" 2>&1 <<'PY' &
+import http.server, sys
+port, token, want = int(sys.argv[1]), open(sys.argv[2], "rb").read(), "Basic " + sys.argv[3]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.headers.get("Authorization") == want
+        print("token asked", "with" if ok else "without", "the credentials", flush=True)
+        self.send_response(200 if ok else 401)
+        self.end_headers()
+        if ok:
+            self.wfile.write(token)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+on_exit "kill $! 2>/dev/null"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$tokport/token" && break; sleep 0.1; done
+t2port=$((20000 + ($$ + 9) % 20000))
+REGISTRY_AUTH="  token:
+    realm: http://127.0.0.1:$tokport/token
+    service: berth-registry
+    issuer: berth-test
+    rootcertbundle: $T/tok.crt" registry_start tokreg2 "$t2port"
+skopeo copy -q --dest-tls-verify=false --dest-creds berth:tok3n "oci-archive:$T/oci.tar" \
+	"docker://127.0.0.1:$t2port/t/hello:1" || { cat "$T/tok.log"; fail "skopeo could not push to the second token registry"; }
+if "$dock" pull "127.0.0.1:$t2port/t/hello:1" > "$T/out" 2>&1; then fail "a pull without the token service's credentials worked"; fi
+assert_contains "$T/out" "token: "
+printf '{"auths": {"127.0.0.1:%s": {"auth": "%s"}}}\n' "$t2port" "$(printf 'berth:tok3n' | base64)" > "$T/auth.json"
+echo "AUTH_FILE=$T/auth.json" > "$DOCK_CONF"
+: > "$T/tok.log"
+"$dock" pull "127.0.0.1:$t2port/t/hello:1" > "$T/out" 2>&1 || { cat "$T/out" "$T/tok.log"; fail "dock pull with the token service's credentials failed"; }
+assert_contains "$T/out" "Status: Downloaded 127.0.0.1:$t2port/t/hello:1"
+assert_contains "$T/tok.log" "token asked with the credentials"
+assert_not_contains "$T/tok.log" "without"
+: > "$DOCK_CONF"
+ok "a Bearer token for the credentials of the auth file"
 
 # Behind Basic credentials (htpasswd): refused without them, naming the auth
 # file; pulled with them from that file (dock.conf's AUTH_FILE); refused with
