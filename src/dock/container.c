@@ -287,6 +287,22 @@ void runc_forget(const struct container *c)
 	close(devnull);
 }
 
+int container_remove_held(struct container *c, char *err)
+{
+	runc_forget(c);
+	net_teardown(c);
+	char p[700];
+	snprintf(p, sizeof p, "%s/rootfs", c->dir);
+	umount2(p, MNT_DETACH);
+	container_cgroup(c, p, sizeof p);
+	rmdir(p);
+	if (remove_tree(c->dir) < 0) {
+		snprintf(err, ERRLEN, "cannot remove %s: %s", c->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int container_remove(struct container *c, bool force, char *err)
 {
 	/* Exited, its monitor still tearing down (network, mounts): a moment. */
@@ -305,16 +321,16 @@ int container_remove(struct container *c, bool force, char *err)
 			return -1;
 		}
 	}
-	runc_forget(c);
-	net_teardown(c);
-	char p[700];
-	snprintf(p, sizeof p, "%s/rootfs", c->dir);
-	umount2(p, MNT_DETACH);
-	container_cgroup(c, p, sizeof p);
-	rmdir(p);
-	if (remove_tree(c->dir) < 0) {
-		snprintf(err, ERRLEN, "cannot remove %s: %s", c->dir, strerror(errno));
+	if (access(c->dir, F_OK) < 0)
+		return 0; /* its --rm monitor removed it meanwhile */
+	/* Its lock, held through the removal: a dock start that comes now
+	 * waits, then finds it gone. */
+	int lock = monitor_lock(c);
+	if (lock < 0) {
+		snprintf(err, ERRLEN, "container %s was started again meanwhile", c->name);
 		return -1;
 	}
-	return 0;
+	int rc = container_remove_held(c, err);
+	close(lock);
+	return rc;
 }

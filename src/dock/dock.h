@@ -108,6 +108,8 @@ void container_free(struct container *c);
 const char *container_status(struct container *c);
 int container_each(int (*fn)(struct container *c, void *arg), void *arg);
 int container_remove(struct container *c, bool force, char *err);
+/* The removal itself, by the holder of the container's monitor.lock. */
+int container_remove_held(struct container *c, char *err);
 /* A --rm container whose monitor is gone (killed, or a reboot) before it
  * removed it: removed now (and C freed); false if C is not one. */
 bool container_remove_due(struct container *c);

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -567,9 +566,9 @@ int run_monitor(struct container *c, int lock, bool foreground, int ready_fd)
 	net_teardown(c);
 	container_save(c, err);
 	if (json_is_true(json_object_get(c->state, "auto_remove"))) {
-		flock(lock, LOCK_UN);
+		/* With the lock held: a dock start now waits, then finds it gone. */
+		container_remove_held(c, err);
 		close(lock);
-		container_remove(c, true, err);
 	} else {
 		umount2(p, MNT_DETACH);
 		snprintf(p, sizeof p, "/sys/fs/cgroup%s", cg);
@@ -672,6 +671,8 @@ static int run(int argc, char **argv, struct run_opts *op)
 	store_unlock();
 	if (lock < 0) {
 		warnx("container %s: cannot take its monitor.lock", c.name);
+		char e2[ERRLEN];
+		container_remove(&c, true, e2);
 		container_free(&c);
 		return 125;
 	}

@@ -88,6 +88,8 @@ static int prepare(struct container *c, char *err)
 static int start_one(struct container *c, bool attach, int *ready)
 {
 	char err[ERRLEN];
+	if (ready)
+		*ready = -1; /* none: it was running already, or it failed */
 	bool tty = json_is_true(json_object_get(json_object_get(c->state, "opts"), "tty"));
 	if (tty && !(attach && isatty(0))) {
 		warnx("container %s was run with -t: start it with dock start -a, from a terminal", c->name);
@@ -112,8 +114,14 @@ static int start_one(struct container *c, bool attach, int *ready)
 		store_unlock();
 		return 0; /* as docker start: nothing to do */
 	}
-	/* An exited container's monitor may still be tearing down. */
+	/* An exited container's monitor may still be tearing down, or
+	 * removing it (--rm). */
 	container_wait_exit(c, 5000);
+	if (access(c->dir, F_OK) < 0) {
+		store_unlock();
+		warnx("no such container: %s (--rm: removed as it ended)", c->name);
+		return 125;
+	}
 	int lock = monitor_lock(c);
 	int rc = lock < 0 ? -1 : prepare(c, err);
 	if (lock < 0)
@@ -199,6 +207,8 @@ static int start_policy(struct container *c, void *arg)
 		b->failed = 1;
 		return 0;
 	}
+	if (b->ready[b->n] < 0)
+		return 0; /* started meanwhile by someone else */
 	/* C is container_each's: it frees its own copy. */
 	b->started[b->n] = *c;
 	b->started[b->n].state = json_incref(c->state);

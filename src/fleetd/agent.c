@@ -355,7 +355,7 @@ void agent_publish(struct fleetd *f)
 		}
 		char active[32] = "inactive", sub[32] = "dead", load[16] = "not-found";
 		const char *line = line_of(lines, nlines, m->name);
-		if (line) {
+		if (line && line[strlen(m->name)] == ' ') {
 			sscanf(line + strlen(m->name), " %31s %31s", active, sub);
 			snprintf(load, sizeof load, "loaded");
 		}

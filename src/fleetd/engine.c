@@ -187,18 +187,21 @@ static void place(struct fleetd *f, struct eunit *u, const char *want)
 		}
 	}
 	fleetsched_result_free(&r);
-	char sk[512], ak[512];
+	char sk[512], ak[512], rk[512];
+	/* Its reason for not being placed goes in the same transaction. */
 	struct etcd_op ops[] = {
 		{ .type = ETCD_OP_PUT, .key = key(sk, sizeof sk, f, "schedule", u->name, NULL), .value = machine },
 		{ .type = ETCD_OP_PUT, .key = key(ak, sizeof ak, f, "assigned", machine, u->name), .value = want },
+		{ .type = ETCD_OP_DELETE, .key = key(rk, sizeof rk, f, "reasons", u->name, NULL) },
 	};
 	char err[256];
-	if (write_ops(f, ops, 2) < 0 || fleetsched_schedule(sched, u->name, &u->unit->opts, machine, err, sizeof err) < 0)
+	if (write_ops(f, ops, u->why[0] ? 3 : 2) < 0 ||
+	    fleetsched_schedule(sched, u->name, &u->unit->opts, machine, err, sizeof err) < 0)
 		return;
 	u->machine = strdup(machine);
 	snprintf(u->assigned, sizeof u->assigned, "%s", want);
 	set_pending(u, false);
-	set_reason(f, u, NULL);
+	u->why[0] = '\0';
 	retry_needed = true;
 	msg("engine: %s: %s on %s", u->name, want, machine);
 }
