@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/atomicfile.h"
@@ -116,7 +117,20 @@ int apply_files(const struct prov_env *env, const struct pv_config *cfg)
 		}
 		size_t oldlen = 0;
 		char *old = f->append ? file_read_all(path, 64 << 20, &oldlen) : NULL, *text = NULL;
-		if (old && (text = malloc(oldlen + f->len + 1))) {
+		/* A file that is there but cannot be read is left alone: appending
+		 * to nothing would replace it. */
+		if (f->append && !old && errno != ENOENT) {
+			say("%s: cannot read it to append to it: %s; not written", f->path, strerror(errno));
+			failed++;
+			continue;
+		}
+		if (old && !(text = malloc(oldlen + f->len + 1))) {
+			say("%s: out of memory; not written", f->path);
+			free(old);
+			failed++;
+			continue;
+		}
+		if (old) {
 			memcpy(text, old, oldlen);
 			memcpy(text + oldlen, f->content, f->len);
 		}
@@ -143,6 +157,10 @@ static int merge_settings(const struct prov_env *env, const char *file, const st
 	rooted(env, file, path, sizeof path);
 	size_t len = 0;
 	char *old = file_read_all(path, 1 << 20, &len);
+	if (!old && errno != ENOENT) { /* its other lines would be lost */
+		say("%s: cannot read it: %s; not changed", file, strerror(errno));
+		return 1;
+	}
 	size_t cap = len + 64;
 	for (size_t i = 0; i < set->n; i++)
 		cap += strlen(set->v[i]) + 1;
@@ -192,12 +210,35 @@ static int tell_init(const struct prov_env *env, const char *request, const char
 	return code != 0;
 }
 
+/* NAME masked as systemd masks: /etc/berth/units/NAME a link to /dev/null.
+ * A unit file of the administrator's there is not replaced (systemctl mask
+ * refuses it too). */
+static int mask_unit(const struct prov_env *env, const char *name)
+{
+	char path[4200], dir[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/etc/berth/units/%s", env->root, name);
+	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		say("%s: cannot mask it: %s is a unit file; not masked", name, path + strlen(env->root));
+		return 1;
+	}
+	if (mkdir_p(rooted(env, "/etc/berth/units", dir, sizeof dir), 0755) < 0 ||
+	    ((unlink(path) < 0 && errno != ENOENT) || symlink("/dev/null", path) < 0)) {
+		say("%s: cannot mask it: %s", name, strerror(errno));
+		return 1;
+	}
+	say("masked %s", name);
+	return 0;
+}
+
 int apply_units(const struct prov_env *env, const struct pv_config *cfg)
 {
 	int failed = 0;
 	char path[4200];
 	for (size_t i = 0; i < cfg->nunits; i++) {
 		const struct pv_unit *u = &cfg->units[i];
+		if (u->mask)
+			failed += mask_unit(env, u->name);
 		if (u->content) {
 			snprintf(path, sizeof path, "%s/etc/berth/units/%s", env->root, u->name);
 			failed += write_text(path, u->content, strlen(u->content), 0644, (uid_t)-1, 0);
@@ -220,8 +261,10 @@ int apply_units(const struct prov_env *env, const struct pv_config *cfg)
 		 * not waited for: the boot goes on while it comes up. */
 		const char *cmd = u->command ? u->command : u->enable == 1 ? "start" : NULL;
 		if (cmd) {
-			/* init has no try-restart: a unit that provisioning starts is new. */
-			snprintf(req, sizeof req, "%s", strcmp(cmd, "try-restart") ? cmd : "restart");
+			/* init has no try-restart nor reload-or-...: at first boot, a
+			 * restart does what they would. */
+			snprintf(req, sizeof req, "%s",
+				 strcmp(cmd, "try-restart") && strncmp(cmd, "reload-or-", 10) ? cmd : "restart");
 			snprintf(path, sizeof path, "%s no-block", u->name);
 			failed += tell_init(env, req, path);
 		}

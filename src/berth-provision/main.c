@@ -53,6 +53,12 @@ void meta_free(struct node_meta *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* A source that said nothing at all: no document, host name, key or address. */
+static int meta_is_empty(const struct node_meta *m)
+{
+	return !m->user_data && !m->hostname && !m->keys.n && !m->network.n;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: berth-provision [--force] [--root DIR] [--cmdline FILE] [--sys DIR]\n"
@@ -61,12 +67,15 @@ static void usage(FILE *f)
 }
 
 /* The record of a provisioning that was done: its source, and when. */
-static int record_done(const struct prov_env *env, const char *source)
+static int record_done(const struct prov_env *env, const char *source, int failed)
 {
 	char dir[4096], path[4200], err[ERRLEN], text[1200];
 	mkdir_p(rooted(env, "/var/lib/berth/provision", dir, sizeof dir), 0755);
 	snprintf(path, sizeof path, "%s/done", dir);
-	int n = snprintf(text, sizeof text, "%s\n", source);
+	int n = failed ? snprintf(text, sizeof text, "%s, %d part(s) failed\n", source, failed)
+		       : snprintf(text, sizeof text, "%s\n", source);
+	if (n >= (int)sizeof text)
+		n = (int)sizeof text - 1;
 	if (file_write_atomic(path, text, (size_t)n, 0644, (uid_t)-1, 0, err, sizeof err) < 0) {
 		say("%s", err);
 		return -1;
@@ -171,11 +180,16 @@ int main(int argc, char **argv)
 	failed += apply_units(&env, &cfg);
 	if (failed)
 		say("%d part(s) of the configuration from %s could not be applied (above)", failed, m.source);
-	else if (!invalid) {
+	else if (!invalid)
 		say("applied: %zu user(s), %zu key(s), %zu file(s), %zu unit(s)", cfg.nusers,
 		    cfg.ssh_keys.n + m.keys.n, cfg.nfiles, cfg.nunits);
-		record_done(&env, m.source);
-	}
+	/* Recorded once applied, even where a part failed (said above): applying
+	 * it again would append its files twice and run its commands again, as
+	 * cloud-init's once-per-instance modules are not run again either. An
+	 * invalid document applied nothing and is read again at the next boot,
+	 * and so is a source that gave nothing (an empty drive). */
+	if (!invalid && !meta_is_empty(&m) && record_done(&env, m.source, failed) < 0)
+		failed++;
 	pv_config_free(&cfg);
 	meta_free(&m);
 	return failed || invalid;

@@ -186,6 +186,10 @@ static int add_keys(const struct prov_env *env, const char *user, char *const *k
 	snprintf(path, sizeof path, "%s/authorized_keys", dir);
 	size_t len = 0;
 	char *have = file_read_all(path, 1 << 20, &len);
+	if (!have && errno != ENOENT) { /* the keys it has would be lost */
+		say("%s: cannot read %s: %s; no key added", user, path, strerror(errno));
+		return 1;
+	}
 	struct strv lines = { 0 };
 	strv_add_n(&lines, have ? have : "", len);
 	if (len && have[len - 1] != '\n')

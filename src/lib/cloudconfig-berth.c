@@ -258,15 +258,14 @@ static int unit(struct cc *cc, const yaml_node_t *n, const char *at)
 			rc = cc_bool(cc, v, path, &u->enable);
 		else if (k == DROPINS)
 			rc = cc_each(cc, v, path, dropin);
-		else if ((k == RUNTIME || k == MASK) && (rc = cc_bool(cc, v, path, &b)) == 0 && b)
-			rc = cc_ignored(cc, p, "not supported by Berth:", path,
-					k == MASK ? "no masking" : "units are written to /etc/berth/units");
+		else if (k == MASK)
+			rc = cc_bool(cc, v, path, &u->mask);
+		else if (k == RUNTIME && (rc = cc_bool(cc, v, path, &b)) == 0 && b)
+			rc = cc_ignored(cc, p, "not supported by Berth:", path, "units are written to /etc/berth/units");
 		if (rc < 0 || k == -2)
 			return -1;
 	}
-	if (!u->name)
-		return pv_fail(&cc->pv, cc_where(w, sizeof w, n, at), "name is required");
-	return 0;
+	return pv_unit_end(&cc->pv, cc_where(w, sizeof w, n, at));
 }
 
 int cc_berth(struct cc *cc, const yaml_node_t *n, const char *parent)

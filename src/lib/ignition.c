@@ -192,8 +192,8 @@ static int unit(struct pv_ctx *c, json_t *obj, const char *at)
 			rc = ign_want(c, v, path, json_is_boolean(v), "a boolean");
 			if (!rc && k == ENABLED)
 				u->enable = json_is_true(v);
-			else if (!rc && json_is_true(v))
-				rc = ign_unsupported(c, path, "no masking");
+			else if (!rc)
+				u->mask = json_is_true(v);
 		} else if (k == DROPINS)
 			rc = each(c, v, path, dropin);
 		else if (k < 0)
@@ -201,7 +201,7 @@ static int unit(struct pv_ctx *c, json_t *obj, const char *at)
 		if (rc < 0)
 			return -1;
 	}
-	return u->name ? 0 : pv_fail(c, at, "name is required");
+	return pv_unit_end(c, at);
 }
 
 /* Whether a config to merge or to replace this one is named: Berth fetches
@@ -295,7 +295,7 @@ int pv_parse_ignition(const char *text, size_t len, const char *source, struct p
 		      size_t errlen)
 {
 	memset(cfg, 0, sizeof *cfg);
-	struct pv_ctx c = { .source = source, .cfg = cfg, .err = err, .errlen = errlen };
+	struct pv_ctx c = { .source = source, .cfg = cfg, .err = err, .errlen = errlen, .json = text, .json_len = len };
 	json_error_t je;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je), *v;
 	if (!root)

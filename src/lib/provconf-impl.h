@@ -19,6 +19,10 @@ struct pv_ctx {
 	char *err;
 	size_t errlen;
 	size_t used; /* bytes counted against PV_MAX_BYTES */
+	/* A JSON document's text: its messages' places, paths, get their
+	 * lines (YAML's places have theirs already). */
+	const char *json;
+	size_t json_len;
 };
 
 /* The place of a value, for messages: "PARENT.KEY" (KEY alone at the top)
@@ -48,11 +52,17 @@ const char *pv_bad_path(const char *s);     /* a file to write */
 const char *pv_bad_field(const char *s);    /* a passwd field (gecos) */
 const char *pv_bad_dir(const char *s);      /* a home or shell: absolute passwd field */
 const char *pv_bad_owner(const char *s);    /* USER or USER:GROUP, names or numbers */
-const char *pv_bad_unit(const char *s);     /* a unit name of a type Berth runs */
+const char *pv_bad_unit(const char *s);     /* a unit name */
 const char *pv_bad_dropin(const char *s);   /* NAME.conf */
 const char *pv_bad_command(const char *s);  /* start, stop... */
 const char *pv_bad_setting(const char *s);  /* a NAME=value line's value */
 const char *pv_bad_key(const char *s);      /* an authorized_keys line */
+
+/* The unit last appended to C's configuration, once its keys are read:
+ * its name required; left out, with a warning, if of a type Berth does not
+ * run; CoreOS's etcd2.service and fleet.service named as Berth's units; a
+ * masked one neither written, enabled nor started. 0, or -1 with the error. */
+int pv_unit_end(struct pv_ctx *c, const char *where);
 
 /* S (LEN bytes, no NUL inside) checked with BAD (if not NULL) into *DST (a
  * copy; the old value freed), or added to LIST with the blank space around it

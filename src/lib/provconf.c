@@ -2,12 +2,26 @@
  * formats share (messages, checks of values). See provconf.h, provconf-impl.h. */
 #include "provconf.h"
 #include "fleetunit.h"
+#include "jsonline.h"
 #include "provconf-impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static void unit_free(struct pv_unit *u)
+{
+	free(u->name);
+	free(u->content);
+	free(u->command);
+	for (size_t d = 0; d < u->ndropins; d++) {
+		free(u->dropins[d].name);
+		free(u->dropins[d].content);
+	}
+	free(u->dropins);
+	memset(u, 0, sizeof *u);
+}
 
 void pv_config_free(struct pv_config *cfg)
 {
@@ -29,17 +43,8 @@ void pv_config_free(struct pv_config *cfg)
 		free(cfg->files[i].owner);
 	}
 	free(cfg->files);
-	for (size_t i = 0; i < cfg->nunits; i++) {
-		struct pv_unit *u = &cfg->units[i];
-		free(u->name);
-		free(u->content);
-		free(u->command);
-		for (size_t d = 0; d < u->ndropins; d++) {
-			free(u->dropins[d].name);
-			free(u->dropins[d].content);
-		}
-		free(u->dropins);
-	}
+	for (size_t i = 0; i < cfg->nunits; i++)
+		unit_free(&cfg->units[i]);
 	free(cfg->units);
 	strv_clear(&cfg->etcd);
 	strv_clear(&cfg->fleet);
@@ -100,9 +105,12 @@ char *pv_index_path(char *out, const char *parent, size_t i)
 
 static void vmessage(struct pv_ctx *c, char *out, size_t len, const char *where, const char *fmt, va_list ap)
 {
-	char text[1024];
+	char text[1024], line[32] = "";
 	vsnprintf(text, sizeof text, fmt, ap);
-	snprintf(out, len, "%s: %s%s%s", c->source, where ? where : "", where ? ": " : "", text);
+	size_t n = c->json && where ? json_line_of(c->json, c->json_len, where) : 0;
+	if (n)
+		snprintf(line, sizeof line, "line %zu: ", n);
+	snprintf(out, len, "%s: %s%s%s%s", c->source, line, where ? where : "", where ? ": " : "", text);
 }
 
 int pv_fail(struct pv_ctx *c, const char *where, const char *fmt, ...)
@@ -229,25 +237,82 @@ const char *pv_bad_owner(const char *s)
 	return NULL;
 }
 
+/* The types of units Berth runs. */
+static const char *const unit_types[] = { ".service", ".socket", ".target", ".timer", ".mount", ".path" };
+
+static int unit_type_known(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof unit_types / sizeof *unit_types; i++)
+		if (!strcmp(dot, unit_types[i]))
+			return 1;
+	return 0;
+}
+
 const char *pv_bad_unit(const char *s)
 {
 	static _Thread_local char why[300];
-	static const char *const types[] = { ".service", ".socket", ".target", ".timer", ".mount", ".path" };
-	char text[300];
+	char text[300], as_service[300];
 	size_t n = strlen(s);
-	if (fleetunit_name_check(s, NULL, text, sizeof text) < 0) {
-		/* "unit name NAME: what", without NAME: the message gives it. */
-		if (n && !strncmp(text, "unit name ", 10) && !strncmp(text + 10, s, n) && text[10 + n])
-			snprintf(why, sizeof why, "not a valid unit name: %s", text + 11 + n + (text[10 + n] == ':'));
-		else
-			snprintf(why, sizeof why, "%s", text);
+	/* A type Berth does not run (CoreOS's .network units) is a warning
+	 * later (pv_unit_end); the rest of the name is checked here. */
+	const char *dot = strrchr(s, '.');
+	if (dot && dot[1] && !unit_type_known(s) && snprintf(as_service, sizeof as_service, "%.*s.service",
+							      (int)(dot - s), s) < (int)sizeof as_service) {
+		if (fleetunit_name_check(as_service, NULL, text, sizeof text) == 0)
+			return NULL;
+		snprintf(why, sizeof why, "not a valid unit name (\"%s\")", s);
 		return why;
 	}
-	const char *dot = strrchr(s, '.');
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if (!strcmp(dot, types[i]))
-			return NULL;
-	return "not a unit type Berth runs (.service, .socket, .target, .timer, .mount, .path)";
+	if (fleetunit_name_check(s, NULL, text, sizeof text) == 0)
+		return NULL;
+	/* "unit name NAME: what", without NAME: the message gives it. */
+	if (n && !strncmp(text, "unit name ", 10) && !strncmp(text + 10, s, n) && text[10 + n])
+		snprintf(why, sizeof why, "not a valid unit name: %s", text + 11 + n + (text[10 + n] == ':'));
+	else
+		snprintf(why, sizeof why, "%s", text);
+	return why;
+}
+
+int pv_unit_end(struct pv_ctx *c, const char *where)
+{
+	/* CoreOS's names of what Berth runs under names of its own. */
+	static const char *const coreos[][2] = {
+		{ "etcd2.service", "etcd.service" },
+		{ "etcd-member.service", "etcd.service" },
+		{ "fleet.service", "fleetd.service" },
+	};
+	struct pv_config *cfg = c->cfg;
+	struct pv_unit *u = &cfg->units[cfg->nunits - 1];
+	if (!u->name)
+		return pv_fail(c, where, "name is required");
+	if (!unit_type_known(u->name)) {
+		/* CoreOS's .network units (systemd-networkd), say: a document made
+		 * for CoreOS still applies, without them. */
+		int rc = pv_warn(c, where,
+				 "%s: not a unit type Berth runs (.service, .socket, .target, .timer, .mount, .path): "
+				 "not applied (ignored)",
+				 u->name);
+		unit_free(u);
+		cfg->nunits--;
+		return rc;
+	}
+	for (size_t i = 0; i < sizeof coreos / sizeof *coreos; i++) {
+		if (u->content || strcmp(u->name, coreos[i][0]))
+			continue;
+		char *name = strdup(coreos[i][1]);
+		if (!name)
+			return pv_fail(c, where, "out of memory");
+		int rc = pv_warn(c, where, "%s is %s on Berth", u->name, name);
+		free(u->name);
+		u->name = name;
+		if (rc < 0)
+			return -1;
+		break;
+	}
+	if (u->mask && (u->content || u->enable == 1 || (u->command && strcmp(u->command, "stop"))))
+		return pv_fail(c, where, "%s: a masked unit cannot be given content, enabled or started", u->name);
+	return 0;
 }
 
 const char *pv_bad_dropin(const char *s)
@@ -263,11 +328,13 @@ const char *pv_bad_dropin(const char *s)
 
 const char *pv_bad_command(const char *s)
 {
-	static const char *const ok[] = { "start", "stop", "restart", "reload", "try-restart" };
+	static const char *const ok[] = { "start",	"stop",		     "restart",
+					  "reload", "try-restart", "reload-or-restart",
+					  "reload-or-try-restart" };
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
 		if (!strcmp(s, ok[i]))
 			return NULL;
-	return "not start, stop, restart, reload or try-restart";
+	return "not start, stop, restart, reload, try-restart, reload-or-restart or reload-or-try-restart";
 }
 
 const char *pv_bad_setting(const char *s) { return s[strcspn(s, "\r\n")] ? "a newline in a setting" : NULL; }

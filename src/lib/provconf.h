@@ -35,8 +35,9 @@ struct pv_dropin {
 struct pv_unit {
 	char *name;    /* a unit name (x.service, y.timer...) */
 	char *content; /* NULL: the unit exists already (the image's) */
-	char *command; /* NULL, or start, stop, restart, reload, try-restart */
+	char *command; /* NULL, or start, stop, restart, reload, try-restart, reload-or-... */
 	int enable;    /* 1 enable, 0 disable, -1 not said */
+	int mask;      /* 1: linked to /dev/null, so that it never runs */
 	struct pv_dropin *dropins;
 	size_t ndropins;
 };

@@ -30,12 +30,18 @@ mkdir -p "$T/cd/openstack/latest"
 printf '{"hostname": "droplet", "public_keys": {"k": "%s"}}\n' "$(cat "$T/key.pub")" > "$T/cd/openstack/latest/meta_data.json"
 config_drive "$T/cd" "$T/cd.img" config-2
 SSH_PORT=$(free_ports 1)
-qemu_start -m 384 -vga std -drive "file=$T/disk.img,if=virtio,format=raw" -drive "file=$T/cd.img,if=virtio,format=raw" \
-	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22" -device virtio-net-pci,netdev=n0
+# The readme's steps, with the test's files and port.
+eval "set -- $(readme_qemu "$TOPDIR/board/digitalocean/readme" droplet.img \
+	"s|/tmp/droplet.img|$T/disk.img|; s|/tmp/config-2.img|$T/cd.img|; s|:2222-|:$SSH_PORT-|")"
+qemu_start "$@"
 qemu_wait "berth: ready" 120
 ssh_wait 60 || fail "no SSH into the droplet image"
 ssh_run root cat /proc/cmdline > "$T/cmdline"
 assert_contains "$T/cmdline" "console=tty0 console=ttyS0,115200"
+# The VGA console (the Recovery Console) is the kernel's, beside the serial one.
+ssh_run root cat /proc/consoles > "$T/consoles"
+assert_contains "$T/consoles" "tty0"
+assert_contains "$T/consoles" "ttyS0"
 [ "$(ssh_run root 'grep " /var " /proc/mounts | cut -d" " -f3')" = ext4 ] || fail "STATE (/var) is not ext4"
 [ "$(ssh_run core hostname)" = droplet ] || fail "the ConfigDrive's host name was not applied"
 ok "the DigitalOcean image boots, with both consoles, and lets its key in"

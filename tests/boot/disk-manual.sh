@@ -4,12 +4,9 @@
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 readme=$TOPDIR/board/qemu-x86_64/readme
-line=$(grep -m1 '^    qemu-system-x86_64 .*berth.img' "$readme") || fail "no disk QEMU line in $readme"
-grep -q '^    cp images/disk.img /tmp/berth.img$' "$readme" || fail "no copy line before it in $readme"
-echo "readme: $line"
+grep -q '^    cp images/disk.img /tmp/berth.img$' "$readme" || fail "no copy line before the disk's QEMU line in $readme"
 cp --sparse=always "$IMAGES_DIR/disk.img" "$T/berth.img"
-eval "set -- $(echo "$line" | sed -e 's/^ *qemu-system-x86_64//' -e 's/ -nographic//; s/ -no-reboot//' \
-	-e "s|/tmp/berth.img|$T/berth.img|g")"
+eval "set -- $(readme_qemu "$readme" berth.img "s|/tmp/berth.img|$T/berth.img|g")"
 qemu_start "$@"
 qemu_wait "berth: ready" 90
 assert_ready_slot A

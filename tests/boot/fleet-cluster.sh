@@ -46,6 +46,7 @@ berth:
   fleet:
     metadata: vm=$n
     agent_ttl: $ttl
+    public_ip: \$private_ipv4
 EOT
 	config_drive "$T/cd$n" "$T/cd$n.img" config-2
 	cp --sparse=always "$img" "$T/disk$n.img"
@@ -53,6 +54,9 @@ EOT
 done
 for n in 1 2 3; do
 	vm_ready $n
+	vm_run $n "sed -n 's/^PUBLIC_IP=/public-ip: /p' /etc/berth/fleet.conf" 30
+	# CoreOS's \$private_ipv4, from network_data.json's addresses.
+	[ "$(vm_value $n public-ip)" = "10.88.1.$n" ] || fail "VM $n: fleet's PUBLIC_IP is '$(vm_value $n public-ip)', not \$private_ipv4 (10.88.1.$n)"
 	vm_run $n "echo \"machine-id: \$(cat /etc/machine-id)\"; ip -4 addr show eth1 | grep -o 'inet [0-9./]*' | sed 's/^/eth1: /'; ip -6 addr show eth1 | grep -o 'inet6 fd[0-9a-f:/]*' | sed 's/^/eth1v6: /'" 30
 	eval "id$n=\$(vm_value $n machine-id)"
 	[ "$(vm_value $n eth1)" = "inet 10.88.1.$n/24" ] || fail "VM $n: eth1 has '$(vm_value $n eth1)', not network_data.json's 10.88.1.$n/24"
@@ -69,7 +73,7 @@ ok "three VMs form an etcd cluster from their cloud-config"
 vm_run 1 'for i in $(seq 60); do [ "$(fleetctl list-machines --no-legend | wc -l)" = 3 ] && break; sleep 1; done; fleetctl list-machines --no-legend -l | sed "s/^/machine: /"' 90
 for n in 1 2 3; do
 	eval "id=\$id$n"
-	grep -aqE "^machine: $id[[:space:]]+10\.0\.2\.15[[:space:]]+vm=$n" "$T/vm1.log" || fail "fleetctl list-machines: no VM $n ($id)"
+	grep -aqE "^machine: $id[[:space:]]+10\.88\.1\.$n[[:space:]]+vm=$n" "$T/vm1.log" || fail "fleetctl list-machines: no VM $n ($id)"
 done
 ok "fleetctl list-machines: the three VMs, with their metadata"
 

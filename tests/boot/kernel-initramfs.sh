@@ -8,13 +8,8 @@
 for f in bzImage rootfs.cpio.gz; do
 	[ -f "$IMAGES_DIR/$f" ] || fail "no $IMAGES_DIR/$f: build first (make)"
 done
-line=$(grep -m1 '^    qemu-system-x86_64 .*images/bzImage' "$TOPDIR/board/qemu-x86_64/readme") ||
-	fail "no QEMU line in board/qemu-x86_64/readme"
-echo "readme: $line"
-# Its arguments, with images/ where this build put them; qemu_start adds the
-# accelerator, -nographic and -no-reboot.
-eval "set -- $(echo "$line" | sed -e 's/^ *qemu-system-x86_64//' -e 's/ -nographic//; s/ -no-reboot//' \
-	-e "s|images/|$IMAGES_DIR/|g")"
+# The readme's line, with images/ where this build put them.
+eval "set -- $(readme_qemu "$TOPDIR/board/qemu-x86_64/readme" images/bzImage "s|images/|$IMAGES_DIR/|g")"
 qemu_start "$@"
 qemu_wait "berth: ready" 60
 assert_contains "$QEMU_OUT" "Linux version 6.1."

@@ -3,7 +3,8 @@
 # a value of the wrong type (both on a ConfigDrive), and a ConfigDrive that
 # is empty. Each gives its message on the console, nothing of the document is
 # applied, and the node still reaches "berth: ready" with SSH up (the key from
-# the seed's platform part, or for the empty drive, the server's banner).
+# the seed's platform part, or for the empty drive, the server's banner); the
+# empty drive is not recorded as done.
 . "$TOPDIR/tests/lib/common.sh"
 . "$TOPDIR/tests/lib/qemu.sh"
 . "$TOPDIR/tests/lib/ssh.sh"
@@ -64,5 +65,8 @@ for _ in $(seq 30); do
 	sleep 1
 done
 assert_contains "$T/keyscan" "ssh-ed25519"
-ok "an empty config drive: said, the node boots, the SSH server answers"
+# Not recorded as done: a drive with something on it is read at a later boot.
+qemu_run 'echo "rec""ord: $(test -e /var/lib/berth/provision/done && echo made || echo none)"'
+[ "$(qemu_value record)" = none ] || fail "an empty config drive was recorded as provisioning done"
+ok "an empty config drive: said, not recorded, the node boots, the SSH server answers"
 down empty

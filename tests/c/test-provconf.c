@@ -186,6 +186,9 @@ static void coreos_alias(void)
 	CHECK_STR(lines(&cfg.fleet), "PUBLIC_IP=$private_ipv4\nAGENT_TTL=30\nETCD_CA=/etc/ssl/ca.pem\n");
 	CHECK_STR(lines(&cfg.update), "REBOOT_STRATEGY=etcd-lock\n");
 	CHECK(cfg.nunits == 1 && !strcmp(cfg.units[0].command, "start"));
+	/* CoreOS's name of the etcd unit is Berth's. */
+	CHECK_STR(cfg.units[0].name, "etcd.service");
+	CHECK(warned(&cfg, "user data: line 21: coreos.units[0]: etcd2.service is etcd.service on Berth"));
 	CHECK(warned(&cfg,
 		     "user data: line 5: not used by Berth: coreos.etcd2.listen-client-urls (ignored: clients are "
 		     "served on loopback and the peer address)"));
@@ -200,7 +203,7 @@ static void coreos_alias(void)
 	CHECK(warned(&cfg, "line 18: unknown key coreos.flannel (ignored)"));
 	CHECK(warned(&cfg, "line 23: not supported by Berth: coreos.units[0].runtime (ignored: units are written to "
 			   "/etc/berth/units)"));
-	CHECK(cfg.warnings.n == 9);
+	CHECK(cfg.warnings.n == 10);
 	pv_config_free(&cfg);
 
 	CHECK_STR(verdict("#cloud-config\nberth: {}\ncoreos: {}\n"),
@@ -222,7 +225,8 @@ static void coreos_alias(void)
 		  "user data: line 4: berth.fleet.metadata: a newline in a setting");
 	CHECK_STR(
 	    verdict("#cloud-config\nberth:\n  units:\n    - name: a.service\n      command: go\n"),
-	    "user data: line 5: berth.units[0].command: not start, stop, restart, reload or try-restart (\"go\")");
+	    "user data: line 5: berth.units[0].command: not start, stop, restart, reload, try-restart, "
+	    "reload-or-restart or reload-or-try-restart (\"go\")");
 	CHECK_STR(verdict("#cloud-config\nberth:\n  units:\n    - content: x\n"),
 		  "user data: line 4: berth.units[0]: name is required");
 	CHECK_STR(verdict("#cloud-config\nberth:\n  units:\n    - name: a.service\n      drop_ins:\n"
@@ -319,8 +323,6 @@ static void errors(void)
 	const char *units[][2] = {
 		{ "a/b.service", "not a valid unit name: invalid character '/' (\"a/b.service\")" },
 		{ "hello", "not a valid unit name: has no type suffix (\"hello\")" },
-		{ "a.swap",
-		  "not a unit type Berth runs (.service, .socket, .target, .timer, .mount, .path) (\"a.swap\")" },
 		{ ".service", "not a valid unit name: nothing before the type (\".service\")" },
 		{ "", "unit name is empty" },
 	};
@@ -384,7 +386,7 @@ static void bombs(void)
 		len += (size_t)sprintf(doc + len, "%%%02x", z[i]);
 	sprintf(doc + len, "\"}}]}}");
 	CHECK_STR(verdict(doc),
-		  "user data: storage.files[0].contents.source: the decompressed data grows beyond 64 MiB");
+		  "user data: line 1: storage.files[0].contents.source: the decompressed data grows beyond 64 MiB");
 	free(doc);
 	free(zeros);
 	free(z);
@@ -442,6 +444,43 @@ static void formats(void)
 	CHECK_STR(verdict("#cloud-config\n"), "ok");
 }
 
+/* What CoreOS's units: section could say that Berth does its own way. */
+static void coreos_units(void)
+{
+	struct pv_config cfg;
+	/* A systemd-networkd unit (CoreOS's static network recipe): left out,
+	 * with a warning, and the rest applies. */
+	if (parse(&cfg, "#cloud-config\ncoreos:\n  units:\n    - name: 00-eth0.network\n      runtime: true\n"
+			"      content: |\n        [Match]\n        Name=eth0\n    - name: fleet.service\n"
+			"      command: reload-or-restart\n") < 0) {
+		CHECK_STR(err, "ok");
+		return;
+	}
+	CHECK(cfg.nunits == 1);
+	CHECK_STR(cfg.units[0].name, "fleetd.service");
+	CHECK_STR(cfg.units[0].command, "reload-or-restart");
+	CHECK(warned(&cfg, "user data: line 4: coreos.units[0]: 00-eth0.network: not a unit type Berth runs (.service, .socket, "
+			   ".target, .timer, .mount, .path): not applied (ignored)"));
+	CHECK(warned(&cfg, "user data: line 9: coreos.units[1]: fleet.service is fleetd.service on Berth"));
+	pv_config_free(&cfg);
+	/* A unit of the user's own named etcd2.service keeps its name. */
+	CHECK(parse(&cfg, "#cloud-config\ncoreos:\n  units:\n    - name: etcd2.service\n      content: x\n") == 0);
+	CHECK_STR(cfg.units[0].name, "etcd2.service");
+	CHECK(cfg.warnings.n == 0);
+	pv_config_free(&cfg);
+	/* Masked, as CoreOS's documentation stopped and masked update-engine. */
+	CHECK(parse(&cfg, "#cloud-config\ncoreos:\n  units:\n    - name: update-engine.service\n      command: stop\n"
+			  "      mask: true\n") == 0);
+	CHECK(cfg.nunits == 1 && cfg.units[0].mask == 1 && cfg.warnings.n == 0);
+	pv_config_free(&cfg);
+	CHECK_STR(verdict("#cloud-config\ncoreos:\n  units:\n    - name: a.service\n      mask: true\n"
+			  "      command: start\n"),
+		  "user data: line 4: coreos.units[0]: a.service: a masked unit cannot be given content, enabled or started");
+	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.3.0\"}, \"systemd\": {\"units\": [{\"name\": \"a.service\", "
+			  "\"mask\": true, \"contents\": \"x\"}]}}"),
+		  "user data: line 1: systemd.units[0]: a.service: a masked unit cannot be given content, enabled or started");
+}
+
 static void ignition(void)
 {
 	struct pv_config cfg;
@@ -494,25 +533,25 @@ static void ignition(void)
 	CHECK(warned(&cfg, "user data: not supported by Berth: passwd.users[1].uid (ignored)"));
 	CHECK(warned(&cfg, "user data: unknown key passwd.users[1].shoeSize (ignored)"));
 	CHECK(warned(&cfg, "user data: not supported by Berth: storage.directories (ignored)"));
-	CHECK(warned(&cfg, "user data: not supported by Berth: systemd.units[1].mask (ignored: no masking)"));
-	CHECK(cfg.warnings.n == 5);
+	CHECK(u[1].mask == 1);
+	CHECK(cfg.warnings.n == 4);
 	pv_config_free(&cfg);
 
 	/* What Ignition refuses, and what Berth does. */
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"2.2.0\"}}"),
-		  "user data: ignition.version: 2.2.0: Ignition 2.x is not supported; use spec 3");
+		  "user data: line 1: ignition.version: 2.2.0: Ignition 2.x is not supported; use spec 3");
 	CHECK_STR(verdict("{\"ignition\": {}}"),
 		  "user data: ignition.version is required (a JSON document is read as an Ignition config)");
 	CHECK_STR(verdict("{\"hostname\": \"a\"}"),
 		  "user data: ignition.version is required (a JSON document is read as an Ignition config)");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": 3}}"),
-		  "user data: ignition.version: expected a string, not a number");
+		  "user data: line 1: ignition.version: expected a string, not a number");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}}"), "ok");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.1\"}}"),
-		  "user data: ignition.version: not a version (\"3.1\")");
+		  "user data: line 1: ignition.version: not a version (\"3.1\")");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\", \"config\": {\"merge\": [{\"source\": "
 			  "\"https://example.com/a.ign\"}]}}}"),
-		  "user data: ignition.config: remote configs not supported");
+		  "user data: line 1: ignition.config: remote configs not supported");
 	CHECK(parse(&cfg,
 		    "{\"ignition\": {\"version\": \"3.0.0\", \"config\": {\"merge\": [{\"source\": null}], "
 		    "\"replace\": {\"verification\": {\"hash\": \"sha512-00\"}}}, \"security\": {\"tls\": {}}}}") == 0);
@@ -520,41 +559,41 @@ static void ignition(void)
 	pv_config_free(&cfg);
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\", \"config\": {\"replace\": {\"source\": "
 			  "\"https://example.com/a.ign\"}}}}"),
-		  "user data: ignition.config: remote configs not supported");
+		  "user data: line 1: ignition.config: remote configs not supported");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"contents\": {\"source\": \"https://example.com/a\"}}]}}"),
-		  "user data: storage.files[0].contents.source: only data: URLs are supported");
+		  "user data: line 1: storage.files[0].contents.source: only data: URLs are supported");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"append\": [{\"source\": \"s3://bucket/a\"}]}]}}"),
-		  "user data: storage.files[0].append[0].source: only data: URLs are supported");
+		  "user data: line 1: storage.files[0].append[0].source: only data: URLs are supported");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"a\"}]}}"),
-		  "user data: storage.files[0].path: not an absolute path (\"a\")");
+		  "user data: line 1: storage.files[0].path: not an absolute path (\"a\")");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"mode\": 4096}]}}"),
-		  "user data: storage.files[0].mode: expected a mode (a number up to 4095, 07777 in octal), not a "
+		  "user data: line 1: storage.files[0].mode: expected a mode (a number up to 4095, 07777 in octal), not a "
 		  "number");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"contents\": {\"compression\": \"bzip2\", \"source\": \"data:,x\"}}]}}"),
-		  "user data: storage.files[0].contents.compression: unsupported compression \"bzip2\" (gzip or none)");
+		  "user data: line 1: storage.files[0].contents.compression: unsupported compression \"bzip2\" (gzip or none)");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"contents\": {\"source\": \"data:,%zz\"}}]}}"),
-		  "user data: storage.files[0].contents.source: a bad %-escape in the data: URL");
+		  "user data: line 1: storage.files[0].contents.source: a bad %-escape in the data: URL");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"storage\": {\"files\": [{\"path\": \"/a\", "
 			  "\"user\": {\"id\": 1, \"name\": \"a\"}}]}}"),
-		  "user data: storage.files[0].user: both id and name given");
+		  "user data: line 1: storage.files[0].user: both id and name given");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"passwd\": {\"users\": [{\"name\": 7}]}}"),
-		  "user data: passwd.users[0].name: expected a string, not a number");
+		  "user data: line 1: passwd.users[0].name: expected a string, not a number");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"passwd\": {\"users\": [{}]}}"),
-		  "user data: passwd.users[0]: name is required");
+		  "user data: line 1: passwd.users[0]: name is required");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"systemd\": {\"units\": [{\"name\": "
 			  "\"a/b.service\"}]}}"),
-		  "user data: systemd.units[0].name: not a valid unit name: invalid character '/' (\"a/b.service\")");
+		  "user data: line 1: systemd.units[0].name: not a valid unit name: invalid character '/' (\"a/b.service\")");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"systemd\": {\"units\": [{\"name\": "
 			  "\"a.service\", \"enabled\": \"yes\"}]}}"),
-		  "user data: systemd.units[0].enabled: expected a boolean, not a string");
+		  "user data: line 1: systemd.units[0].enabled: expected a boolean, not a string");
 	CHECK_STR(verdict("{\"ignition\": {\"version\": \"3.0.0\"}, \"systemd\": {\"units\": [{\"name\": "
 			  "\"a.service\", \"dropins\": [{\"name\": \"x\"}]}]}}"),
-		  "user data: systemd.units[0].dropins[0].name: not a drop-in name (NAME.conf) (\"x\")");
+		  "user data: line 1: systemd.units[0].dropins[0].name: not a drop-in name (NAME.conf) (\"x\")");
 	/* JSON errors: jansson's, with line and column. */
 	CHECK_STR(verdict("{\n  \"ignition\": {\"version\": \"3.0.0\"},\n  \"passwd\": [,]\n}\n"),
 		  "user data: line 3, column 14: unexpected token near ','");
@@ -566,7 +605,7 @@ static void ignition(void)
 	CHECK(parse(&cfg,
 		    "{\"ignition\": {\"version\": \"3.5.0-experimental\"}, \"kernelArguments\": {\"shouldExist\": "
 		    "[\"quiet\"]}}") == 0);
-	CHECK(warned(&cfg, "user data: ignition.version: 3.5.0-experimental is not a spec Berth knows: read as 3.4.0"));
+	CHECK(warned(&cfg, "user data: line 1: ignition.version: 3.5.0-experimental is not a spec Berth knows: read as 3.4.0"));
 	CHECK(warned(&cfg, "user data: not supported by Berth: kernelArguments (ignored)"));
 	pv_config_free(&cfg);
 }
@@ -625,6 +664,7 @@ int main(void)
 	warnings();
 	formats();
 	ignition();
+	coreos_units();
 
 	char dir[1100];
 	snprintf(dir, sizeof dir, "%s/good", datadir);

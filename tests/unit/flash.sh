@@ -176,8 +176,8 @@ attach() {
 }
 truncate -s 4M "$T/small.raw"
 if [ "$(id -u)" != 0 ] || ! command -v losetup >/dev/null || ! attach "$T/small.raw"; then
-	echo "no loop devices here (not root, no losetup, or none free): the loop device part is not tested"
-	exit 0
+	# The file targets above passed; the refusals need a block device.
+	skip "no loop devices here (not root, no losetup, or none free): the block device refusals are not tested"
 fi
 small=$loopdev
 # A device smaller than the image.

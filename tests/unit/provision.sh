@@ -180,3 +180,54 @@ assert_contains "$R/etc/berth/units/ign.service.d/10-nice.conf" "Nice=5"
 until_state ign.service active || fail "ign.service is $(ctl is-active ign.service), not active"
 ok "Ignition: user, keys, group, files and an enabled unit with its drop-in applied"
 
+
+# A part that fails (a file whose owner does not exist) is said, and the rest
+# applies; the record is made all the same, so that the next boot does not
+# append the same text twice. A file too large to be read is not appended to
+# (appending to nothing would replace it). A masked unit is a link to
+# /dev/null; a unit file of the administrator's is not masked over.
+R=$T/root6
+mkdir -p "$R/etc/berth/units" "$R/srv"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+printf 'first\n' > "$R/srv/log"
+truncate -s 65M "$R/srv/big"
+printf '[Service]\nExecStart=/bin/true\n' > "$R/etc/berth/units/mine.service"
+cat > "$T/partial" <<EOT2
+#cloud-config
+write_files:
+  - path: /srv/owned
+    content: x
+    owner: nobody-here
+  - path: /srv/log
+    content: "second\n"
+    append: true
+  - path: /srv/big
+    content: "more\n"
+    append: true
+coreos:
+  units:
+    - name: update-engine.service
+      command: stop
+      mask: true
+    - name: mine.service
+      mask: true
+    - name: 00-eth0.network
+      content: "[Match]\nName=eth0\n"
+EOT2
+echo "berth.config=$T/partial" > "$T/cmdline"
+if run --init-socket "" > "$T/run7" 2>&1; then cat "$T/run7"; fail "a configuration with failed parts exited 0"; fi
+assert_contains "$T/run7" "/srv/owned: owner nobody-here: no user nobody-here; not written"
+assert_contains "$T/run7" "/srv/big: cannot read it to append to it: File too large; not written"
+assert_contains "$T/run7" "mine.service: cannot mask it: /etc/berth/units/mine.service is a unit file; not masked"
+assert_contains "$T/run7" "00-eth0.network: not a unit type Berth runs"
+assert_contains "$T/run7" "3 part(s) of the configuration from berth.config=$T/partial could not be applied"
+[ "$(stat -c %s "$R/srv/big")" = 68157440 ] && [ ! -s "$R/srv/big.tmp" ] || fail "the file too large to read was changed"
+[ "$(readlink "$R/etc/berth/units/update-engine.service")" = /dev/null ] || fail "update-engine.service was not masked"
+assert_contains "$R/etc/berth/units/mine.service" "ExecStart=/bin/true"
+[ ! -e "$R/etc/berth/units/00-eth0.network" ] || fail "a .network unit was written"
+assert_contains "$R/var/lib/berth/provision/done" "berth.config=$T/partial, 3 part(s) failed"
+run --init-socket "" > "$T/run8" 2>&1 || { cat "$T/run8"; fail "the second run failed"; }
+assert_contains "$T/run8" "nothing to do"
+[ "$(cat "$R/srv/log")" = "first
+second" ] || fail "/srv/log after two boots: $(cat "$R/srv/log")"
+ok "failed parts said, the rest applied once; no append to a file it cannot read; masking"
