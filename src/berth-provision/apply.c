@@ -130,13 +130,22 @@ int apply_files(const struct prov_env *env, const struct pv_config *cfg)
 			failed++;
 			continue;
 		}
+		unsigned mode = f->mode;
+		struct stat st;
 		if (old) {
 			memcpy(text, old, oldlen);
 			memcpy(text + oldlen, f->content, f->len);
+			/* A file appended to keeps its mode and owner unless given
+			 * (as Ignition does). */
+			if (stat(path, &st) == 0) {
+				mode = f->mode_given ? mode : st.st_mode & 07777;
+				uid = f->owner ? uid : st.st_uid;
+				gid = f->owner ? gid : st.st_gid;
+			}
 		}
 		free(old);
 		/* In a test tree, files stay the tester's; on a node they are the owner's. */
-		int rc = write_text(path, text ? text : f->content, text ? oldlen + f->len : f->len, f->mode,
+		int rc = write_text(path, text ? text : f->content, text ? oldlen + f->len : f->len, mode,
 				    *env->root ? (uid_t)-1 : uid, gid);
 		free(text);
 		if (rc)

@@ -68,33 +68,47 @@ static int db_rewrite(const struct prov_env *env, const char *db, void (*edit)(c
 	}
 	struct stat st = { .st_mode = !strcmp(db, "/etc/shadow") ? 0600 : 0644 };
 	stat(path, &st);
-	size_t cap = len + (add ? strlen(add) : 0) + 4096, n = 0;
-	char *out = malloc(cap), line[2048];
+	size_t cap = len + (add ? strlen(add) : 0) + 4096, n = 0, lineno = 0;
+	char *out = malloc(cap), line[8192], *grown;
 	for (char *p = old; out && p && *p;) {
 		size_t l = strcspn(p, "\n");
+		/* Room for what an edit adds (",NAME"); a longer line is never cut. */
+		if (++lineno, l + 64 > sizeof line) {
+			say("%s: line %zu is longer than %zu bytes; not changed", path, lineno, sizeof line - 64);
+			free(out);
+			free(old);
+			return -1;
+		}
 		snprintf(line, sizeof line, "%.*s", (int)l, p);
 		p += l + (p[l] == '\n');
 		if (edit)
 			edit(line, sizeof line, arg);
 		size_t ll = strlen(line);
-		if (n + ll + 2 > cap && !(out = realloc(out, cap = (n + ll) * 2 + 2)))
-			break;
+		if (n + ll + 2 > cap) {
+			if (!(grown = realloc(out, cap = (n + ll) * 2 + 2)))
+				goto oom;
+			out = grown;
+		}
 		n += (size_t)sprintf(out + n, "%s\n", line);
 	}
-	if (out && add) {
-		if (n + strlen(add) + 2 > cap && !(out = realloc(out, cap = n + strlen(add) + 2)))
+	if (out && add && n + strlen(add) + 2 > cap) {
+		if (!(grown = realloc(out, cap = n + strlen(add) + 2)))
 			goto oom;
-		n += (size_t)sprintf(out + n, "%s\n", add);
+		out = grown;
 	}
+	if (out && add)
+		n += (size_t)sprintf(out + n, "%s\n", add);
 	int rc = out ? file_write_atomic(path, out, n, st.st_mode & 07777, (uid_t)-1, 0, err, sizeof err) : -1;
 	if (rc < 0 && out)
 		say("%s", err);
-oom:
-	if (!out)
-		say("%s: out of memory", path);
 	free(out);
 	free(old);
-	return out ? rc : -1;
+	return rc;
+oom:
+	say("%s: out of memory", path);
+	free(out);
+	free(old);
+	return -1;
 }
 
 struct member_add {
@@ -104,7 +118,7 @@ struct member_add {
 static void add_member(char *line, size_t len, void *arg)
 {
 	struct member_add *a = arg;
-	char name[256], members[1024];
+	char name[256], members[8192]; /* as long as a line db_rewrite takes */
 	field(line, 0, name, sizeof name);
 	field(line, 3, members, sizeof members);
 	if (strcmp(name, a->group))

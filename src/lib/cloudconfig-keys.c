@@ -167,7 +167,7 @@ static int file(struct cc *cc, const yaml_node_t *n, const char *at)
 		else if (k == ENCODING)
 			rc = encoding(cc, v, path, &b64, &gz);
 		else if (k == PERMISSIONS)
-			rc = mode(cc, v, path, &f->mode);
+			rc = mode(cc, v, path, &f->mode), f->mode_given = 1;
 		else if (k == APPEND)
 			rc = cc_bool(cc, v, path, &f->append);
 		if (rc < 0 || k == -2)

@@ -161,7 +161,7 @@ int ign_file(struct pv_ctx *c, json_t *obj, const char *at)
 			append = v;
 		else if (k == MODE && (rc = ign_want(c, v, path, json_is_integer(v) && mode >= 0 && mode <= 07777,
 						     "a mode (a number up to 4095, 07777 in octal)")) == 0)
-			f->mode = (unsigned)mode;
+			f->mode = (unsigned)mode, f->mode_given = 1;
 		else if (k == USER || k == GROUP)
 			rc = owner_part(c, v, path, k == USER ? user : group, sizeof user);
 		else if (k == OVERWRITE && (rc = ign_want(c, v, path, json_is_boolean(v), "a boolean")) == 0 &&

@@ -14,7 +14,8 @@ struct pv_file {
 	char *content; /* the decoded bytes (NUL-terminated as well) */
 	size_t len;
 	unsigned mode; /* permission bits; 0644 when not given */
-	char *owner;   /* "USER" or "USER:GROUP"; NULL: root */
+	int mode_given; /* a file appended to keeps its mode unless one is given */
+	char *owner;   /* "USER" or "USER:GROUP"; NULL: root (or, appended to, its owner) */
 	int append;    /* add to the end of the file instead of replacing it */
 };
 

@@ -183,13 +183,14 @@ ok "Ignition: user, keys, group, files and an enabled unit with its drop-in appl
 
 # A part that fails (a file whose owner does not exist) is said, and the rest
 # applies; the record is made all the same, so that the next boot does not
-# append the same text twice. A file too large to be read is not appended to
+# append the same text twice. A file appended to keeps its mode. A file too large to be read is not appended to
 # (appending to nothing would replace it). A masked unit is a link to
 # /dev/null; a unit file of the administrator's is not masked over.
 R=$T/root6
 mkdir -p "$R/etc/berth/units" "$R/srv"
 cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
 printf 'first\n' > "$R/srv/log"
+chmod 600 "$R/srv/log"
 truncate -s 65M "$R/srv/big"
 printf '[Service]\nExecStart=/bin/true\n' > "$R/etc/berth/units/mine.service"
 cat > "$T/partial" <<EOT2
@@ -230,4 +231,18 @@ run --init-socket "" > "$T/run8" 2>&1 || { cat "$T/run8"; fail "the second run f
 assert_contains "$T/run8" "nothing to do"
 [ "$(cat "$R/srv/log")" = "first
 second" ] || fail "/srv/log after two boots: $(cat "$R/srv/log")"
+[ "$(stat -c %a "$R/srv/log")" = 600 ] || fail "/srv/log, appended to, lost its mode 600: $(stat -c %a "$R/srv/log")"
 ok "failed parts said, the rest applied once; no append to a file it cannot read; masking"
+
+# A line of /etc/group too long to edit is never cut: the file stays whole.
+R=$T/root7
+mkdir -p "$R/etc"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+{ cat "$TOPDIR/rootfs/skeleton/etc/group"; printf 'big:x:4000:%s\n' "$(seq -s , 1 2000)"; } > "$R/etc/group"
+cp "$R/etc/group" "$T/group.before"
+printf '#cloud-config\nusers:\n  - name: bob\n    groups: [big]\n' > "$T/longline"
+echo "berth.config=$T/longline" > "$T/cmdline"
+if run --init-socket "" > "$T/run9" 2>&1; then cat "$T/run9"; fail "a group line too long to edit was accepted"; fi
+assert_contains "$T/run9" "$R/etc/group: line $(wc -l < "$T/group.before") is longer than 8128 bytes; not changed"
+cmp -s "$R/etc/group" "$T/group.before" || fail "/etc/group was changed"
+ok "a line too long to edit: said, the file left whole"
