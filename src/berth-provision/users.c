@@ -238,9 +238,15 @@ static int add_user(const struct prov_env *env, const struct pv_user *u)
 	snprintf(home, sizeof home, "%s", u->home ? u->home : "");
 	if (!*home)
 		snprintf(home, sizeof home, "/var/home/%s", u->name);
-	if (ensure_group(env, u->name, id) < 0)
+	/* Its own group, or the group of its name already there (its gid). */
+	char gid[16] = "";
+	if (db_find(env, "/etc/group", u->name, 0, line, sizeof line))
+		field(line, 2, gid, sizeof gid);
+	else if (ensure_group(env, u->name, id) < 0)
 		return 1;
-	snprintf(add, sizeof add, "%s:x:%u:%u:%s:%s:%s", u->name, id, id, u->gecos ? u->gecos : "", home,
+	if (!*gid)
+		snprintf(gid, sizeof gid, "%u", id);
+	snprintf(add, sizeof add, "%s:x:%u:%s:%s:%s:%s", u->name, id, gid, u->gecos ? u->gecos : "", home,
 		 u->shell ? u->shell : "/bin/sh");
 	if (db_rewrite(env, "/etc/passwd", NULL, NULL, add) < 0)
 		return 1;

@@ -194,6 +194,16 @@ run ro -y "$img" "$loopdev"
 expect 1 ro
 assert_contains "$T/ro.log" "error: flash: $loopdev is read-only"
 
+# A disk with 4096-byte logical sectors (4Kn): the image's GPT would not be
+# found there.
+truncate -s 16M "$T/4kn.raw"
+attach --sector-size 4096 "$T/4kn.raw" || fail "losetup --sector-size 4096 on $T/4kn.raw failed"
+run 4kn -y "$img" "$loopdev"
+expect 1 4kn
+assert_contains "$T/4kn.log" "error: flash: $loopdev has 4096-byte logical sectors; the image's partition table is for 512-byte sectors"
+[ "$(head -c 1048576 "$T/4kn.raw" | tr -d '\0' | wc -c)" = 0 ] || fail "the 4Kn disk was written"
+ok "a 4Kn disk refused, untouched"
+
 # A 16 MiB disk holding old data: written from the .xz and verified.
 cp "$T/old.raw" "$T/big.raw"
 attach -P "$T/big.raw" || fail "losetup on $T/big.raw failed"

@@ -183,7 +183,8 @@ ok "Ignition: user, keys, group, files and an enabled unit with its drop-in appl
 
 # A part that fails (a file whose owner does not exist) is said, and the rest
 # applies; the record is made all the same, so that the next boot does not
-# append the same text twice. A file appended to keeps its mode. A file too large to be read is not appended to
+# append the same text twice. A file appended to keeps its mode. A new user
+# whose name a group has already gets that group as its primary group. A file too large to be read is not appended to
 # (appending to nothing would replace it). A masked unit is a link to
 # /dev/null; a unit file of the administrator's is not masked over.
 R=$T/root6
@@ -193,8 +194,11 @@ printf 'first\n' > "$R/srv/log"
 chmod 600 "$R/srv/log"
 truncate -s 65M "$R/srv/big"
 printf '[Service]\nExecStart=/bin/true\n' > "$R/etc/berth/units/mine.service"
+echo "carol:x:2345:" >> "$R/etc/group"
 cat > "$T/partial" <<EOT2
 #cloud-config
+users:
+  - name: carol
 write_files:
   - path: /srv/owned
     content: x
@@ -231,6 +235,8 @@ run --init-socket "" > "$T/run8" 2>&1 || { cat "$T/run8"; fail "the second run f
 assert_contains "$T/run8" "nothing to do"
 [ "$(cat "$R/srv/log")" = "first
 second" ] || fail "/srv/log after two boots: $(cat "$R/srv/log")"
+grep -q '^carol:x:[0-9]*:2345:' "$R/etc/passwd" || fail "carol's primary group is not the group carol there already: $(grep ^carol "$R/etc/passwd")"
+[ "$(grep -c '^carol:' "$R/etc/group")" = 1 ] || fail "a second group carol was made"
 [ "$(stat -c %a "$R/srv/log")" = 600 ] || fail "/srv/log, appended to, lost its mode 600: $(stat -c %a "$R/srv/log")"
 ok "failed parts said, the rest applied once; no append to a file it cannot read; masking"
 
