@@ -205,18 +205,19 @@ int apply_settings(const struct prov_env *env, const struct pv_config *cfg)
 	       merge_settings(env, "/etc/berth/update.conf", &cfg->update);
 }
 
-/* REQUEST to init; 0 if it did it. */
+/* REQUEST to init: 0 if it did it, else init's code (4: no such unit) or -1,
+ * said (a status request's answer is not: it only asks). */
 static int tell_init(const struct prov_env *env, const char *request, const char *unit)
 {
 	char req[600], err[ERRLEN];
 	struct ctl_text out = { 0 };
 	snprintf(req, sizeof req, "%s%s%s\n", request, unit ? " " : "", unit ? unit : "");
 	int code = ctl_call(env->init_socket, req, 30, ctl_collect, &out, err, sizeof err);
-	if (code != 0)
+	if (code < 0 || (code != 0 && strcmp(request, "status")))
 		say("initctl %s%s%s: %s", request, unit ? " " : "", unit ? unit : "",
 		    code < 0 ? err : out.text ? out.text : "failed");
 	free(out.text);
-	return code != 0;
+	return code;
 }
 
 /* NAME masked as systemd masks: /etc/berth/units/NAME a link to /dev/null.
@@ -260,12 +261,21 @@ int apply_units(const struct prov_env *env, const struct pv_config *cfg)
 	}
 	if (!cfg->nunits || !env->init_socket)
 		return failed;
-	failed += tell_init(env, "daemon-reload", NULL);
+	failed += tell_init(env, "daemon-reload", NULL) != 0;
 	for (size_t i = 0; i < cfg->nunits; i++) {
 		const struct pv_unit *u = &cfg->units[i];
 		char req[64];
+		if (u->mask) {
+			/* Gone from init with the reload, unless it runs: then
+			 * command: stop stops it. Nothing else applies to it. */
+			if (u->command && tell_init(env, "status", u->name) != 4) {
+				snprintf(path, sizeof path, "%s no-block", u->name);
+				failed += tell_init(env, "stop", path) != 0;
+			}
+			continue;
+		}
 		if (u->enable >= 0)
-			failed += tell_init(env, u->enable ? "enable" : "disable", u->name);
+			failed += tell_init(env, u->enable ? "enable" : "disable", u->name) != 0;
 		/* An enabled unit also starts now, as Ignition's do at first boot;
 		 * not waited for: the boot goes on while it comes up. */
 		const char *cmd = u->command ? u->command : u->enable == 1 ? "start" : NULL;
@@ -275,7 +285,7 @@ int apply_units(const struct prov_env *env, const struct pv_config *cfg)
 			snprintf(req, sizeof req, "%s",
 				 strcmp(cmd, "try-restart") && strncmp(cmd, "reload-or-", 10) ? cmd : "restart");
 			snprintf(path, sizeof path, "%s no-block", u->name);
-			failed += tell_init(env, req, path);
+			failed += tell_init(env, req, path) != 0;
 		}
 	}
 	return failed;

@@ -70,7 +70,9 @@ static int db_rewrite(const struct prov_env *env, const char *db, void (*edit)(c
 	stat(path, &st);
 	size_t cap = len + (add ? strlen(add) : 0) + 4096, n = 0, lineno = 0;
 	char *out = malloc(cap), line[8192], *grown;
-	for (char *p = old; out && p && *p;) {
+	if (!out)
+		goto oom;
+	for (char *p = old; p && *p;) {
 		size_t l = strcspn(p, "\n");
 		/* Room for what an edit adds (",NAME"); a longer line is never cut. */
 		if (++lineno, l + 64 > sizeof line) {
@@ -91,15 +93,15 @@ static int db_rewrite(const struct prov_env *env, const char *db, void (*edit)(c
 		}
 		n += (size_t)sprintf(out + n, "%s\n", line);
 	}
-	if (out && add && n + strlen(add) + 2 > cap) {
+	if (add && n + strlen(add) + 2 > cap) {
 		if (!(grown = realloc(out, cap = n + strlen(add) + 2)))
 			goto oom;
 		out = grown;
 	}
-	if (out && add)
+	if (add)
 		n += (size_t)sprintf(out + n, "%s\n", add);
-	int rc = out ? file_write_atomic(path, out, n, st.st_mode & 07777, (uid_t)-1, 0, err, sizeof err) : -1;
-	if (rc < 0 && out)
+	int rc = file_write_atomic(path, out, n, st.st_mode & 07777, (uid_t)-1, 0, err, sizeof err);
+	if (rc < 0)
 		say("%s", err);
 	free(out);
 	free(old);
@@ -240,9 +242,15 @@ static int add_user(const struct prov_env *env, const struct pv_user *u)
 		snprintf(home, sizeof home, "/var/home/%s", u->name);
 	/* Its own group, or the group of its name already there (its gid). */
 	char gid[16] = "";
-	if (db_find(env, "/etc/group", u->name, 0, line, sizeof line))
+	if (db_find(env, "/etc/group", u->name, 0, line, sizeof line)) {
 		field(line, 2, gid, sizeof gid);
-	else if (ensure_group(env, u->name, id) < 0)
+		/* As useradd refuses: a user named like a system group (disk,
+		 * wheel) must not get its privileges by a name's chance. */
+		if (strtoul(gid, NULL, 10) < 1000) {
+			say("user %s: a system group %s (gid %s) exists; not added", u->name, u->name, gid);
+			return 1;
+		}
+	} else if (ensure_group(env, u->name, id) < 0)
 		return 1;
 	if (!*gid)
 		snprintf(gid, sizeof gid, "%u", id);

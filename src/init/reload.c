@@ -86,10 +86,12 @@ int units_reload(struct sup *sp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* A unit still running whose file is gone stays, as it was loaded. */
+	/* A unit still running whose file is gone (or masked) stays, as it was
+	 * loaded. One only waiting to start goes: its start is cancelled, as
+	 * systemd fails a queued start of a unit masked meanwhile. */
 	for (size_t i = 0; i < sp->set.n; i++) {
 		struct unit shared = sp->set.units[i]; /* moved below, once matched */
-		if (active(&sp->svc[i]) && dep_find(ns.units, ns.n, shared.name) < 0 &&
+		if (active(&sp->svc[i]) && sp->svc[i].state != WAITING && dep_find(ns.units, ns.n, shared.name) < 0 &&
 		    unit_set_insert(&ns, &shared) < 0) {
 			for (size_t j = 0; j < ns.n; j++)
 				if (ns.units[j].name == sp->set.units[i].name)

@@ -240,34 +240,40 @@ const char *pv_bad_owner(const char *s)
 /* The types of units Berth runs. */
 static const char *const unit_types[] = { ".service", ".socket", ".target", ".timer", ".mount", ".path" };
 
-static int unit_type_known(const char *name)
+/* What systemd (and its networkd, whose files CoreOS's units: took) has
+ * beside them: left out with a warning, not an error. */
+static const char *const other_types[] = { ".device", ".automount", ".swap",	".slice",
+					   ".scope",  ".network",   ".netdev", ".link" };
+
+static int type_in(const char *name, const char *const *types, size_t n)
 {
 	const char *dot = strrchr(name, '.');
-	for (size_t i = 0; dot && i < sizeof unit_types / sizeof *unit_types; i++)
-		if (!strcmp(dot, unit_types[i]))
+	for (size_t i = 0; dot && i < n; i++)
+		if (!strcmp(dot, types[i]))
 			return 1;
 	return 0;
+}
+
+static int unit_type_known(const char *name)
+{
+	return type_in(name, unit_types, sizeof unit_types / sizeof *unit_types);
 }
 
 const char *pv_bad_unit(const char *s)
 {
 	static _Thread_local char why[300];
 	char text[300], as_service[300];
-	size_t n = strlen(s);
-	/* A type Berth does not run (CoreOS's .network units) is a warning
+	/* A type Berth does not run (CoreOS's .network files) is a warning
 	 * later (pv_unit_end); the rest of the name is checked here. */
-	const char *dot = strrchr(s, '.');
-	if (dot && dot[1] && !unit_type_known(s) && snprintf(as_service, sizeof as_service, "%.*s.service",
-							      (int)(dot - s), s) < (int)sizeof as_service) {
-		if (fleetunit_name_check(as_service, NULL, text, sizeof text) == 0)
-			return NULL;
-		snprintf(why, sizeof why, "not a valid unit name (\"%s\")", s);
-		return why;
-	}
-	if (fleetunit_name_check(s, NULL, text, sizeof text) == 0)
+	const char *dot = strrchr(s, '.'), *name = s;
+	if (type_in(s, other_types, sizeof other_types / sizeof *other_types) &&
+	    snprintf(as_service, sizeof as_service, "%.*s.service", (int)(dot - s), s) < (int)sizeof as_service)
+		name = as_service;
+	if (fleetunit_name_check(name, NULL, text, sizeof text) == 0)
 		return NULL;
 	/* "unit name NAME: what", without NAME: the message gives it. */
-	if (n && !strncmp(text, "unit name ", 10) && !strncmp(text + 10, s, n) && text[10 + n])
+	size_t n = strlen(name);
+	if (n && !strncmp(text, "unit name ", 10) && !strncmp(text + 10, name, n) && text[10 + n])
 		snprintf(why, sizeof why, "not a valid unit name: %s", text + 11 + n + (text[10 + n] == ':'));
 	else
 		snprintf(why, sizeof why, "%s", text);

@@ -31,8 +31,9 @@ printf '{"hostname": "droplet", "public_keys": {"k": "%s"}}\n' "$(cat "$T/key.pu
 config_drive "$T/cd" "$T/cd.img" config-2
 SSH_PORT=$(free_ports 1)
 # The readme's steps, with the test's files and port.
-eval "set -- $(readme_qemu "$TOPDIR/board/digitalocean/readme" droplet.img \
-	"s|/tmp/droplet.img|$T/disk.img|; s|/tmp/config-2.img|$T/cd.img|; s|:2222-|:$SSH_PORT-|")"
+readme_qemu "$TOPDIR/board/digitalocean/readme" droplet.img \
+	"s|/tmp/droplet.img|$T/disk.img|; s|/tmp/config-2.img|$T/cd.img|; s|:2222-|:$SSH_PORT-|"
+eval "set -- $READMEQ"
 qemu_start "$@"
 qemu_wait "berth: ready" 120
 ssh_wait 60 || fail "no SSH into the droplet image"

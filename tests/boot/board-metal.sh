@@ -29,8 +29,9 @@ net="-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22 -device e1000,netdev
 # The readme's steps, with the test's files and port.
 cp --sparse=always "$out/images/disk.img" "$T/disk.img"
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$T/vars.fd"
-eval "set -- $(readme_qemu "$TOPDIR/board/metal-x86_64/readme" nvme \
-	"s|/tmp/metal.img|$T/disk.img|; s|/tmp/vars.fd|$T/vars.fd|; s|/tmp/config-2.img|$T/cd.img|; s|:2222-|:$SSH_PORT-|")"
+readme_qemu "$TOPDIR/board/metal-x86_64/readme" nvme \
+	"s|/tmp/metal.img|$T/disk.img|; s|/tmp/vars.fd|$T/vars.fd|; s|/tmp/config-2.img|$T/cd.img|; s|:2222-|:$SSH_PORT-|"
+eval "set -- $READMEQ"
 qemu_start "$@"
 qemu_wait "berth: ready" 180
 assert_contains "$QEMU_OUT" "provision: configuration from /dev/sda (ConfigDrive, vfat)"
@@ -52,6 +53,7 @@ qemu_exit_wait 60
 
 # scripts/flash to an image file, then BIOS and a SATA disk (AHCI on q35).
 "$TOPDIR/scripts/flash" -y "$out/images/disk.img" "$T/flashed.img" > "$T/flash.log" 2>&1 || { cat "$T/flash.log"; fail "scripts/flash failed"; }
+assert_contains "$T/flash.log" "written and verified OK"
 rm -f "$T/known_hosts"
 # shellcheck disable=SC2086
 qemu_start -m 384 -machine q35 -drive "file=$T/flashed.img,if=none,id=s0,format=raw" -device ide-hd,drive=s0,bus=ide.0 \

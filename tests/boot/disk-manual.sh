@@ -6,7 +6,8 @@
 readme=$TOPDIR/board/qemu-x86_64/readme
 grep -q '^    cp images/disk.img /tmp/berth.img$' "$readme" || fail "no copy line before the disk's QEMU line in $readme"
 cp --sparse=always "$IMAGES_DIR/disk.img" "$T/berth.img"
-eval "set -- $(readme_qemu "$readme" berth.img "s|/tmp/berth.img|$T/berth.img|g")"
+readme_qemu "$readme" berth.img "s|/tmp/berth.img|$T/berth.img|g"
+eval "set -- $READMEQ"
 qemu_start "$@"
 qemu_wait "berth: ready" 90
 assert_ready_slot A

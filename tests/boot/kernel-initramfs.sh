@@ -9,7 +9,8 @@ for f in bzImage rootfs.cpio.gz; do
 	[ -f "$IMAGES_DIR/$f" ] || fail "no $IMAGES_DIR/$f: build first (make)"
 done
 # The readme's line, with images/ where this build put them.
-eval "set -- $(readme_qemu "$TOPDIR/board/qemu-x86_64/readme" images/bzImage "s|images/|$IMAGES_DIR/|g")"
+readme_qemu "$TOPDIR/board/qemu-x86_64/readme" images/bzImage "s|images/|$IMAGES_DIR/|g"
+eval "set -- $READMEQ"
 qemu_start "$@"
 qemu_wait "berth: ready" 60
 assert_contains "$QEMU_OUT" "Linux version 6.1."

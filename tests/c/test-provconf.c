@@ -323,6 +323,8 @@ static void errors(void)
 	const char *units[][2] = {
 		{ "a/b.service", "not a valid unit name: invalid character '/' (\"a/b.service\")" },
 		{ "hello", "not a valid unit name: has no type suffix (\"hello\")" },
+		{ "a.servce", "not a valid unit name: unsupported unit type \"servce\" (\"a.servce\")" },
+		{ "a/b.swap", "not a valid unit name: invalid character '/' (\"a/b.swap\")" },
 		{ ".service", "not a valid unit name: nothing before the type (\".service\")" },
 		{ "", "unit name is empty" },
 	};

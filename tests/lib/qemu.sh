@@ -21,18 +21,18 @@ qemu_start() {
 	qemu_start_cmd qemu-system-x86_64 $("$TOPDIR/scripts/qemu-accel" "$IMAGES_DIR/bzImage") \
 		-nographic -no-reboot "$@"
 }
-# readme_qemu README PATTERN [SED-EXPR]: the arguments of README's first QEMU
-# line that matches PATTERN (its continuation lines joined), as a user would
-# type them, with SED-EXPR applied (a test's own paths and port), without
-# -nographic and -no-reboot, which qemu_start adds. For
-# eval "set -- $(readme_qemu ...)"; qemu_start "$@".
+# readme_qemu README PATTERN [SED-EXPR]: READMEQ set to the arguments of
+# README's first QEMU line that matches PATTERN (its continuation lines
+# joined), as a user would type them, with SED-EXPR applied (a test's own
+# paths and port), without -nographic and -no-reboot, which qemu_start adds.
+# For: readme_qemu ...; eval "set -- $READMEQ"; qemu_start "$@".
 readme_qemu() {
 	_rq=$(awk -v pat="$2" '!on && /^    qemu-system-x86_64 / { on = 1; line = "" }
 		on { sub(/^ +/, ""); more = sub(/\\$/, ""); line = line $0
 			if (!more) { if (line ~ pat) { print line; exit } on = 0 } }' "$1")
 	[ -n "$_rq" ] || fail "no QEMU line with $2 in $1"
-	echo "readme: $_rq" >&2
-	echo "$_rq" | sed -e 's/^qemu-system-x86_64//' -e 's/ -nographic//; s/ -no-reboot//' -e "${3:-}"
+	echo "readme: $_rq"
+	READMEQ=$(echo "$_rq" | sed -e 's/^qemu-system-x86_64//' -e 's/ -nographic//; s/ -no-reboot//' -e "${3:-}")
 }
 # qemu_make_run TARGET [VAR=VALUE...]: `make TARGET` (run, run-efi), as a user would.
 qemu_make_run() {

@@ -97,3 +97,29 @@ boot
 until_state web.service active || fail "web.service is not active"
 ctl is-active app.service >/dev/null && fail "the disabled app.service started at boot"
 ok "next boot: web.service enabled, app.service disabled"
+
+# A unit waiting to start (after one still starting) that is masked meanwhile:
+# daemon-reload cancels its start, as systemd fails a queued start of a masked
+# unit; the unit it waited for goes on.
+cat > "$ETC/slow.service" <<EOT2
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'sleep 2; echo slow-up >> $L'
+EOT2
+cat > "$ETC/late.service" <<EOT2
+[Unit]
+Wants=slow.service
+After=slow.service
+[Service]
+ExecStart=/bin/sh -c 'echo late-up >> $L; exec sleep 1000'
+EOT2
+ctl daemon-reload || fail "daemon-reload failed"
+ctl --no-block start late.service || fail "start --no-block late.service failed"
+ln -s /dev/null "$ETC/late.service.masked" && mv "$ETC/late.service.masked" "$ETC/late.service"
+ctl daemon-reload || fail "daemon-reload with late.service masked failed"
+wait_for "$L" "slow-up" || fail "slow.service did not finish"
+sleep 1
+assert_not_contains "$L" "late-up"
+ctl status late.service >/dev/null 2>&1; [ $? = 4 ] || fail "the masked late.service is still loaded"
+ok "a unit waiting to start, masked: daemon-reload cancels its start"

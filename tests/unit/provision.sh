@@ -184,7 +184,8 @@ ok "Ignition: user, keys, group, files and an enabled unit with its drop-in appl
 # A part that fails (a file whose owner does not exist) is said, and the rest
 # applies; the record is made all the same, so that the next boot does not
 # append the same text twice. A file appended to keeps its mode. A new user
-# whose name a group has already gets that group as its primary group. A file too large to be read is not appended to
+# whose name a group has already gets that group as its primary group, unless
+# it is a system group (gid below 1000), as useradd refuses. A file too large to be read is not appended to
 # (appending to nothing would replace it). A masked unit is a link to
 # /dev/null; a unit file of the administrator's is not masked over.
 R=$T/root6
@@ -194,11 +195,12 @@ printf 'first\n' > "$R/srv/log"
 chmod 600 "$R/srv/log"
 truncate -s 65M "$R/srv/big"
 printf '[Service]\nExecStart=/bin/true\n' > "$R/etc/berth/units/mine.service"
-echo "carol:x:2345:" >> "$R/etc/group"
+printf 'carol:x:2345:\nwheel:x:10:\n' >> "$R/etc/group"
 cat > "$T/partial" <<EOT2
 #cloud-config
 users:
   - name: carol
+  - name: wheel
 write_files:
   - path: /srv/owned
     content: x
@@ -225,12 +227,14 @@ assert_contains "$T/run7" "/srv/owned: owner nobody-here: no user nobody-here; n
 assert_contains "$T/run7" "/srv/big: cannot read it to append to it: File too large; not written"
 assert_contains "$T/run7" "mine.service: cannot mask it: /etc/berth/units/mine.service is a unit file; not masked"
 assert_contains "$T/run7" "00-eth0.network: not a unit type Berth runs"
-assert_contains "$T/run7" "3 part(s) of the configuration from berth.config=$T/partial could not be applied"
+assert_contains "$T/run7" "user wheel: a system group wheel (gid 10) exists; not added"
+assert_contains "$T/run7" "4 part(s) of the configuration from berth.config=$T/partial could not be applied"
 [ "$(stat -c %s "$R/srv/big")" = 68157440 ] && [ ! -s "$R/srv/big.tmp" ] || fail "the file too large to read was changed"
 [ "$(readlink "$R/etc/berth/units/update-engine.service")" = /dev/null ] || fail "update-engine.service was not masked"
 assert_contains "$R/etc/berth/units/mine.service" "ExecStart=/bin/true"
 [ ! -e "$R/etc/berth/units/00-eth0.network" ] || fail "a .network unit was written"
-assert_contains "$R/var/lib/berth/provision/done" "berth.config=$T/partial, 3 part(s) failed"
+assert_contains "$R/var/lib/berth/provision/done" "berth.config=$T/partial, 4 part(s) failed"
+! grep -q '^wheel:' "$R/etc/passwd" || fail "a user wheel was made with the system group's gid"
 run --init-socket "" > "$T/run8" 2>&1 || { cat "$T/run8"; fail "the second run failed"; }
 assert_contains "$T/run8" "nothing to do"
 [ "$(cat "$R/srv/log")" = "first
@@ -252,3 +256,21 @@ if run --init-socket "" > "$T/run9" 2>&1; then cat "$T/run9"; fail "a group line
 assert_contains "$T/run9" "$R/etc/group: line $(wc -l < "$T/group.before") is longer than 8128 bytes; not changed"
 cmp -s "$R/etc/group" "$T/group.before" || fail "/etc/group was changed"
 ok "a line too long to edit: said, the file left whole"
+
+# Masking with init: a running unit of the image's, masked with command: stop,
+# is stopped; a unit Berth does not have (CoreOS's
+# update-engine.service) is masked without a failure. The test init reads the
+# first root's units.
+printf '[Service]\nExecStart=/bin/sleep 1000\n' > "$T/base/busy.service"
+ctl daemon-reload || fail "daemon-reload failed"
+ctl start busy.service || fail "busy.service did not start"
+R=$T/root8
+mkdir -p "$R/etc/berth"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/group" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+ln -s "$T/root/etc/berth/units" "$R/etc/berth/units"
+printf '#cloud-config\ncoreos:\n  units:\n    - name: busy.service\n      command: stop\n      mask: true\n    - name: update-engine.service\n      command: stop\n      mask: true\n' > "$T/mask"
+echo "berth.config=$T/mask" > "$T/cmdline"
+run > "$T/run10" 2>&1 || { cat "$T/run10"; fail "masking with command: stop failed"; }
+[ "$(readlink "$T/root/etc/berth/units/busy.service")" = /dev/null ] || fail "busy.service was not masked"
+until_state busy.service inactive || fail "the masked busy.service is $(ctl is-active busy.service), not inactive"
+ok "a running unit masked with command: stop is stopped; a unit init does not have is masked without a failure"
