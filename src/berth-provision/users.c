@@ -29,13 +29,17 @@ static void field(const char *line, int n, char *out, size_t len)
  * NAME (or, when BY_ID, whose third field is), copied into LINE. */
 static int db_find(const struct prov_env *env, const char *db, const char *name, int by_id, char *line, size_t len)
 {
-	char path[4096], f[256];
+	char path[4096], f[256], *buf = NULL;
+	size_t cap = 0;
 	FILE *fp = fopen(rooted(env, db, path, sizeof path), "re");
 	int found = 0;
-	while (fp && !found && fgets(line, (int)len, fp)) {
-		field(line, by_id ? 2 : 0, f, sizeof f);
-		found = !strcmp(f, name);
+	/* Whole lines: a piece of a long one must not match as a line. */
+	while (fp && !found && getline(&buf, &cap, fp) >= 0) {
+		field(buf, by_id ? 2 : 0, f, sizeof f);
+		if ((found = !strcmp(f, name)))
+			snprintf(line, len, "%s", buf);
 	}
+	free(buf);
 	if (fp)
 		fclose(fp);
 	return found;

@@ -274,3 +274,16 @@ run > "$T/run10" 2>&1 || { cat "$T/run10"; fail "masking with command: stop fail
 [ "$(readlink "$T/root/etc/berth/units/busy.service")" = /dev/null ] || fail "busy.service was not masked"
 until_state busy.service inactive || fail "the masked busy.service is $(ctl is-active busy.service), not inactive"
 ok "a running unit masked with command: stop is stopped; a unit init does not have is masked without a failure"
+
+# /etc/group is read by whole lines: the end of a long line (past 1 KiB) that
+# reads like "dave" is not taken for a group dave.
+R=$T/root9
+mkdir -p "$R/etc"
+cp "$TOPDIR/rootfs/skeleton/etc/passwd" "$TOPDIR/rootfs/skeleton/etc/shadow" "$R/etc/"
+{ cat "$TOPDIR/rootfs/skeleton/etc/group"; printf 'big:x:4000:%s,dave\n' "$(head -c 1011 /dev/zero | tr '\0' a)"; } > "$R/etc/group"
+printf '#cloud-config\nusers:\n  - name: dave\n' > "$T/dave"
+echo "berth.config=$T/dave" > "$T/cmdline"
+run --init-socket "" > "$T/run11" 2>&1 || { cat "$T/run11"; fail "adding dave failed"; }
+grep -q '^dave:x:1000:$' "$R/etc/group" || fail "no group dave was made: $(grep -c . "$R/etc/group") lines"
+grep -q '^dave:x:1000:1000:' "$R/etc/passwd" || fail "dave's passwd line: $(grep ^dave "$R/etc/passwd")"
+ok "a long group line's end is not taken for a line"
